@@ -1,0 +1,18 @@
+import type { StaffRole } from '@huika/shared';
+
+/** A member-side caller: a WeChat or phone identity, who may or may not have joined yet. */
+export interface MemberAuth {
+  kind: 'member';
+  /** The identity the token was issued to (openid, or phone hash on H5). */
+  identity: string;
+  memberId: string | null;
+}
+
+export interface StaffAuth {
+  kind: 'staff';
+  staffId: string;
+  role: StaffRole;
+  storeId: string | null;
+}
+
+export type RequestAuth = MemberAuth | StaffAuth;

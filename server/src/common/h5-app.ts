@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const H5_APP = Symbol('H5_APP');
+
+/** The built H5 app the server hands out at `/`, with index.html for every client-side route. */
+export class H5App {
+  private readonly index: Buffer | null;
+
+  constructor(readonly dir: string) {
+    const indexFile = join(dir, 'index.html');
+    this.index = existsSync(indexFile) ? readFileSync(indexFile) : null;
+  }
+
+  get available(): boolean {
+    return this.index !== null;
+  }
+
+  servesFallback(request: FastifyRequest): boolean {
+    if (!this.index || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+    const path = request.url.split('?')[0] ?? '';
+    return !path.startsWith('/api/') && path !== '/api';
+  }
+
+  async sendIndex(reply: FastifyReply): Promise<void> {
+    await reply
+      .status(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(this.index);
+  }
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (db.kind === 'mysql') {
+    return {
+      ...common,
+      type: 'mysql',
+      url: db.url,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      poolSize: db.poolSize,
+      // Integers come back as numbers; no column of ours exceeds 2^53.
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      extra: { connectionLimit: db.poolSize, maxIdle: db.poolSize, enableKeepAlive: true, connectTimeout: 5000 },
+    };
+  }
+  mkdirSync(dirname(db.file), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: db.file,
+    // WAL lets readers run beside the single writer; busy_timeout queues writers instead of failing.
+    prepareDatabase: (sqlite: { pragma: (source: string) => unknown }) => {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('foreign_keys = ON');
+    },
+  };
+}
+
+const MIGRATION_LOCK = 'huika_migrations';
+
+/**
+ * Opens the database and brings its schema up to date. Several servers may start at once on one
+ * MySQL database, so migrations run under a named lock; the first runs them, the others find nothing to do.
+ */
+export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
+  if (db.kind === 'mysql') await ensureMysqlDatabase(db);
+  const dataSource = new DataSource(dataSourceOptions(db));
+  await dataSource.initialize();
+  try {
+    await withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+export async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (dataSource.options.type !== 'mysql') return work();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const rows = (await runner.query('SELECT GET_LOCK(?, 120) AS got', [MIGRATION_LOCK])) as { got: number }[];
+    if (Number(rows[0]?.got) !== 1) throw new Error('timed out waiting for another server to finish migrations');
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Creates the database named in the URL when the server may (it exists already in most productions). */
+async function ensureMysqlDatabase(db: Extract<DatabaseConfig, { kind: 'mysql' }>): Promise<void> {
+  const url = new URL(db.url);
+  url.pathname = '/';
+  const bootstrap = new DataSource({ type: 'mysql', url: url.toString(), extra: { connectTimeout: 5000 } });
+  await bootstrap.initialize();
+  try {
+    await bootstrap.query(
+      `CREATE DATABASE IF NOT EXISTS \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await bootstrap.destroy();
+  }
+}

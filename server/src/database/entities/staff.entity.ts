@@ -1,0 +1,34 @@
+import type { StaffRole } from '@huika/shared';
+import { Column, Entity } from 'typeorm';
+import { EpochMsColumn, IdColumn, RefColumn } from '../columns';
+
+@Entity('staff')
+export class StaffEntity {
+  @IdColumn()
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  username!: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 64 })
+  displayName!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: StaffRole;
+
+  /** Null for headquarters staff. */
+  @RefColumn({ name: 'store_id', nullable: true })
+  storeId!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @EpochMsColumn({ name: 'created_at' })
+  createdAt!: number;
+
+  @EpochMsColumn({ name: 'updated_at' })
+  updatedAt!: number;
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { describeStartupError } from './startup-errors';
+import { loadConfig } from './config/config';
+import { createLogger } from './logger';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const huika = await createApp(config, logger);
+  await huika.app.listen({ port: config.port, host: config.host });
+  const address = huika.app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, db: config.database.kind, dev: config.dev }, 'listening');
+  printBanner(config, port, huika.seed.generatedAdminPassword);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    // In-flight requests finish; new ones get 503 while Fastify closes (return503OnClosing).
+    huika
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function printBanner(config: ReturnType<typeof loadConfig>, port: number, adminPassword: string | null): void {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const lines = [
+    '',
+    `  Huika is running at http://${host}:${port}/`,
+    `  API docs: http://${host}:${port}/api/docs   database: ${config.database.kind}${config.dev ? '   dev mode: on' : ''}`,
+  ];
+  if (config.demo) {
+    lines.push(
+      `  Demo logins (store S001 旗舰店): cashier / ${config.demoPassword}   manager / ${config.demoPassword}`,
+    );
+  }
+  if (adminPassword)
+    lines.push(`  Headquarters admin: admin / ${adminPassword}   (shown once; set HUIKA_ADMIN_PASSWORD to choose it)`);
+  lines.push('  Press Ctrl-C to stop.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`huika: ${describeStartupError(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../common/app-error';
+import type { RequestAuth } from '../../common/auth.types';
+import { contractOf } from '../../common/route.decorators';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { TokenService } from './token.service';
+
+/**
+ * One guard for every route: it reads the route's contract and lets through only who the contract
+ * names. A route without a contract is refused, so a new handler cannot ship unguarded by accident.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const contract = contractOf(context);
+    if (!contract)
+      throw new Error(`handler ${context.getClass().name}.${context.getHandler().name} has no route contract`);
+    const request = context.switchToHttp().getRequest<FastifyRequest & { auth?: RequestAuth }>();
+    switch (contract.auth) {
+      case 'public':
+        return true;
+      case 'dev':
+        if (!this.config.dev) throw new AppError('NOT_FOUND', `no route ${request.method} ${request.url}`);
+        return true;
+      case 'member': {
+        const auth = await this.authenticate(request);
+        if (auth.kind !== 'member') throw new AppError('FORBIDDEN', 'this route is for members');
+        request.auth = auth;
+        return true;
+      }
+      case 'staff': {
+        const auth = await this.authenticate(request);
+        if (auth.kind !== 'staff') throw new AppError('FORBIDDEN', 'this route is for staff');
+        if (contract.roles && !contract.roles.includes(auth.role)) {
+          throw new AppError('FORBIDDEN', `this route needs the role ${contract.roles.join(' or ')}`);
+        }
+        request.auth = auth;
+        return true;
+      }
+    }
+  }
+
+  private async authenticate(request: FastifyRequest): Promise<RequestAuth> {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) throw new AppError('UNAUTHORIZED', 'a bearer token is required');
+    return this.tokens.verify(match[1]);
+  }
+}

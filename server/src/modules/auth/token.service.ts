@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { StaffRole } from '@huika/shared';
+import { AppError } from '../../common/app-error';
+import type { MemberAuth, RequestAuth, StaffAuth } from '../../common/auth.types';
+import { SettingsService } from '../../common/settings.service';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/config';
+
+const ISSUER = 'huika';
+const MEMBER_TOKEN_TTL = '7d';
+const STAFF_TOKEN_TTL = '15m';
+
+/**
+ * Signs and verifies bearer tokens. Member and staff tokens are different kinds (`typ` claim) and
+ * never stand in for each other. The key comes from HUIKA_TOKEN_SECRET or, failing that, a secret
+ * kept in the database so that every instance shares it.
+ */
+@Injectable()
+export class TokenService {
+  private key: Uint8Array | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: SettingsService,
+  ) {}
+
+  private async signingKey(): Promise<Uint8Array> {
+    if (!this.key) {
+      const secret = this.config.tokenSecret ?? (await this.settings.secret('token_secret'));
+      this.key = new TextEncoder().encode(secret);
+    }
+    return this.key;
+  }
+
+  async signMember(auth: Omit<MemberAuth, 'kind'>): Promise<string> {
+    return new SignJWT({ typ: 'member', mid: auth.memberId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(auth.identity)
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(MEMBER_TOKEN_TTL)
+      .sign(await this.signingKey());
+  }
+
+  async signStaff(auth: Omit<StaffAuth, 'kind'>): Promise<string> {
+    return new SignJWT({ typ: 'staff', role: auth.role, store: auth.storeId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(auth.staffId)
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(STAFF_TOKEN_TTL)
+      .sign(await this.signingKey());
+  }
+
+  async verify(token: string): Promise<RequestAuth> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, await this.signingKey(), { issuer: ISSUER, algorithms: ['HS256'] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'token expired');
+      throw new AppError('UNAUTHORIZED', 'invalid token');
+    }
+    if (payload.typ === 'member' && typeof payload.sub === 'string') {
+      return { kind: 'member', identity: payload.sub, memberId: typeof payload.mid === 'string' ? payload.mid : null };
+    }
+    if (payload.typ === 'staff' && typeof payload.sub === 'string') {
+      return {
+        kind: 'staff',
+        staffId: payload.sub,
+        role: payload.role as StaffRole,
+        storeId: typeof payload.store === 'string' ? payload.store : null,
+      };
+    }
+    throw new AppError('UNAUTHORIZED', 'invalid token');
+  }
+}
