@@ -1,0 +1,15 @@
+import type { Messages } from './messages';
+import { zhCN } from './zh-CN';
+
+export type { Messages } from './messages';
+
+/** The strings of the current locale. Only zh-CN exists so far; English slots in here. */
+export const t: Messages = zhCN;
+
+/** Fills `{name}` placeholders; an unknown placeholder is left as written so it shows up in review. */
+export function interpolate(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    const value = params[name];
+    return value === undefined ? placeholder : String(value);
+  });
+}
