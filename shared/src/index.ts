@@ -2,4 +2,6 @@ export * from './contracts';
 export * from './errors';
 export * from './money';
 export * from './openapi';
+export * from './pricing';
 export * from './program';
+export * from './tiers';

@@ -29,6 +29,10 @@ export const TierSchema = z.object({
   windowSpendFen: fen.nullable(),
   /** Gets the member-day discount every day (pharmacy seed: gold). */
   everyDayMemberDay: z.boolean().default(false),
+  /** For the `pointsEarned` measure: points earned in the calendar year (never the balance). */
+  pointsThreshold: z.number().int().min(0).nullable().default(null),
+  /** For the `topUp` measure: a single stored-value top-up of at least this much (seed 5.5). */
+  topUpFen: fen.nullable().default(null),
 });
 export type Tier = z.infer<typeof TierSchema>;
 
@@ -90,6 +94,14 @@ export const ProgramConfigSchema = z.object({
       codeStepSeconds: z.number().int().min(10).max(300).default(30),
     })
     .prefault({}),
+  referral: z
+    .object({
+      /** Referrals one referrer may make per day (program time zone); beyond it they are recorded as refused. */
+      dailyCap: z.number().int().min(0).default(20),
+      /** Referrals one referrer may make per calendar month. */
+      monthlyCap: z.number().int().min(0).default(100),
+    })
+    .prefault({}),
   refunds: z
     .object({
       /** Refunds above this amount need a store manager's approval. */
@@ -111,6 +123,8 @@ export const DEFAULT_TIER_LADDER: Tier[] = [
     singlePurchaseFen: null,
     windowSpendFen: null,
     everyDayMemberDay: false,
+    pointsThreshold: null,
+    topUpFen: null,
   },
   {
     code: 'silver',
@@ -122,6 +136,8 @@ export const DEFAULT_TIER_LADDER: Tier[] = [
     singlePurchaseFen: 100000,
     windowSpendFen: 300000,
     everyDayMemberDay: false,
+    pointsThreshold: 3000,
+    topUpFen: 100000,
   },
   {
     code: 'gold',
@@ -133,6 +149,8 @@ export const DEFAULT_TIER_LADDER: Tier[] = [
     singlePurchaseFen: 500000,
     windowSpendFen: 800000,
     everyDayMemberDay: true,
+    pointsThreshold: 8000,
+    topUpFen: 500000,
   },
   {
     code: 'diamond',
@@ -144,6 +162,8 @@ export const DEFAULT_TIER_LADDER: Tier[] = [
     singlePurchaseFen: 1000000,
     windowSpendFen: 1500000,
     everyDayMemberDay: true,
+    pointsThreshold: 15000,
+    topUpFen: 1000000,
   },
 ];
 

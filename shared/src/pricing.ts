@@ -1,0 +1,274 @@
+import { prorate } from './money';
+import type { ProgramConfig, Tier } from './program';
+
+/**
+ * The pricing engine (DOMAIN §3, §5, §8): pure functions from a basket and the member's situation to the
+ * totals of API.md and the points earned. No I/O; the server gathers the facts and posts the result.
+ * Money is integer fen; every split uses largest-remainder `prorate`, so the parts add up exactly.
+ */
+
+export interface BasketLine {
+  sku: string;
+  name: string;
+  category?: string | undefined;
+  unitPriceFen: number;
+  quantity: number;
+  /** false for 特价/指定商品: no member discount and no points. Defaults to true. */
+  pointsEligible?: boolean | undefined;
+}
+
+/** A discount or double-points campaign that applies to this member, store and moment. */
+export interface ActiveCampaign {
+  id: string;
+  name: string;
+  /** Price paid on eligible lines in percent (90 = 9折); null when the campaign gives no discount. */
+  discountPercent: number | null;
+  /** Points multiplier (2 = double points); null when the campaign gives no extra points. */
+  pointsMultiplier: number | null;
+}
+
+/** What a coupon takes off, computed by the coupon engine; the seam where coupons plug in. */
+export interface CouponApplication {
+  couponId: string;
+  /** Fen off, allotted to lines by the coupon engine (keys are line indexes). */
+  amountFen: number;
+  lineIndexes?: number[];
+}
+
+export interface PricingInput {
+  lines: BasketLine[];
+  program: ProgramConfig;
+  tier: Tier;
+  /** Today is a member day (DOMAIN §8) in the program's time zone. */
+  isMemberDay: boolean;
+  /** Today is the member's birthday (by the program's birthday rule). */
+  isBirthday: boolean;
+  campaigns: ActiveCampaign[];
+  coupons: CouponApplication[];
+  pointsToUse: number;
+  payWithBalanceFen: number;
+  /** Points the member already earned today, for the daily cap. */
+  earnedToday: number;
+}
+
+export type DiscountSource = 'tier' | 'memberDay' | 'campaign';
+
+export interface PricedLine extends Required<Omit<BasketLine, 'category'>> {
+  category: string | null;
+  grossFen: number;
+  discountFen: number;
+  couponFen: number;
+  pointsCashFen: number;
+  balancePaidFen: number;
+  /** What the member pays for this line in money (cash and stored value). */
+  paidFen: number;
+  pointsEarned: number;
+}
+
+export interface Totals {
+  grossFen: number;
+  discountFen: number;
+  couponFen: number;
+  pointsCashFen: number;
+  balancePaidFen: number;
+  payableFen: number;
+}
+
+export interface PricingResult {
+  totals: Totals;
+  lines: PricedLine[];
+  /** What the member pays in money, cash plus stored value: what tiers count. */
+  paidFen: number;
+  pointsSpent: number;
+  pointsEarned: number;
+  discount: { source: DiscountSource | null; percent: number; campaignId: string | null };
+  multiplier: { value: number; sources: string[] };
+  /** The requested points were more than the order allows (minimum order, maximum share). */
+  pointsClamped: boolean;
+}
+
+export class PricingError extends Error {
+  constructor(
+    readonly code: 'VALIDATION_FAILED' | 'POINTS_NOT_ALLOWED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const isEligible = (line: BasketLine) => line.pointsEligible !== false;
+
+/** The best single member discount on eligible lines: tier, member day or campaign (no stacking). */
+export function bestDiscount(
+  tier: Tier,
+  program: ProgramConfig,
+  isMemberDay: boolean,
+  campaigns: ActiveCampaign[],
+): PricingResult['discount'] {
+  let best: PricingResult['discount'] = { source: null, percent: 100, campaignId: null };
+  const consider = (source: DiscountSource, percent: number, campaignId: string | null = null) => {
+    if (percent < best.percent) best = { source, percent, campaignId };
+  };
+  consider('tier', tier.discountPercent);
+  if (isMemberDay || tier.everyDayMemberDay) consider('memberDay', program.memberDays.discountPercent);
+  for (const campaign of campaigns) {
+    if (campaign.discountPercent !== null) consider('campaign', campaign.discountPercent, campaign.id);
+  }
+  return best;
+}
+
+/** Highest multiplier wins unless the program stacks them (DOMAIN §3). */
+export function earningMultiplier(
+  tier: Tier,
+  program: ProgramConfig,
+  isBirthday: boolean,
+  campaigns: ActiveCampaign[],
+): PricingResult['multiplier'] {
+  const candidates: { value: number; source: string }[] = [{ value: tier.pointsMultiplier, source: 'tier' }];
+  if (isBirthday && tier.birthdayMultiplier > 1)
+    candidates.push({ value: tier.birthdayMultiplier, source: 'birthday' });
+  for (const campaign of campaigns) {
+    if (campaign.pointsMultiplier !== null && campaign.pointsMultiplier > 1) {
+      candidates.push({ value: campaign.pointsMultiplier, source: `campaign:${campaign.id}` });
+    }
+  }
+  const extra = candidates.filter((c) => c.value > 1);
+  if (extra.length === 0) return { value: 1, sources: [] };
+  if (program.earning.stackMultipliers) {
+    return { value: extra.reduce((product, c) => product * c.value, 1), sources: extra.map((c) => c.source) };
+  }
+  const top = extra.reduce((a, b) => (b.value > a.value ? b : a));
+  return { value: top.value, sources: [top.source] };
+}
+
+function validate(lines: BasketLine[], pointsToUse: number, payWithBalanceFen: number): void {
+  if (lines.length === 0) throw new PricingError('VALIDATION_FAILED', 'a purchase needs at least one line');
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.unitPriceFen) || line.unitPriceFen < 0) {
+      throw new PricingError('VALIDATION_FAILED', `line ${line.sku}: unitPriceFen must be a whole number of fen ≥ 0`);
+    }
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
+      throw new PricingError('VALIDATION_FAILED', `line ${line.sku}: quantity must be a whole number ≥ 1`);
+    }
+  }
+  if (!Number.isSafeInteger(pointsToUse) || pointsToUse < 0)
+    throw new PricingError('VALIDATION_FAILED', 'pointsToUse must be ≥ 0');
+  if (!Number.isSafeInteger(payWithBalanceFen) || payWithBalanceFen < 0) {
+    throw new PricingError('VALIDATION_FAILED', 'payWithBalanceFen must be ≥ 0');
+  }
+}
+
+/**
+ * Prices a basket. Order of deductions: member discount on eligible lines → coupons → points as cash
+ * (within the minimum order and the maximum share) → stored value; what is left is payable in money.
+ * Points are earned on what was paid for eligible lines, rounded down per order, times the multiplier,
+ * within the per-order and daily caps.
+ */
+export function priceBasket(input: PricingInput): PricingResult {
+  const { lines, program, tier } = input;
+  validate(lines, input.pointsToUse, input.payWithBalanceFen);
+  const gross = lines.map((line) => line.unitPriceFen * line.quantity);
+  const grossFen = gross.reduce((a, b) => a + b, 0);
+  if (!Number.isSafeInteger(grossFen)) throw new PricingError('VALIDATION_FAILED', 'the basket total is too large');
+
+  // 1. Member discount on eligible lines only; rounded in the merchant's favour, then allotted to lines.
+  const discount = bestDiscount(tier, program, input.isMemberDay, input.campaigns);
+  const eligibleGross = lines.reduce((sum, line, i) => sum + (isEligible(line) ? (gross[i] ?? 0) : 0), 0);
+  const discountFen = Math.floor((eligibleGross * (100 - discount.percent)) / 100);
+  const lineDiscount = prorate(
+    discountFen,
+    lines.map((line, i) => (isEligible(line) ? (gross[i] ?? 0) : 0)),
+  );
+  const afterDiscount = gross.map((g, i) => g - (lineDiscount[i] ?? 0));
+
+  // 2. Coupons (the coupon engine decides amounts; here they are capped by what is left and allotted).
+  const lineCoupon = lines.map(() => 0);
+  let couponFen = 0;
+  for (const coupon of input.coupons) {
+    const targets = coupon.lineIndexes ?? lines.map((_, i) => i);
+    const base = lines.map((_, i) => (targets.includes(i) ? (afterDiscount[i] ?? 0) - (lineCoupon[i] ?? 0) : 0));
+    const amount = Math.min(
+      coupon.amountFen,
+      base.reduce((a, b) => a + b, 0),
+    );
+    prorate(amount, base).forEach((part, i) => (lineCoupon[i] = (lineCoupon[i] ?? 0) + part));
+    couponFen += amount;
+  }
+  const afterCoupons = afterDiscount.map((amount, i) => amount - (lineCoupon[i] ?? 0));
+  const dueBeforePoints = afterCoupons.reduce((a, b) => a + b, 0);
+
+  // 3. Points as cash: pointsPerYuan points make 100 fen; whole fen only.
+  const { pointsPerYuan, minOrderFen, maxSharePercent } = program.pointsAsCash;
+  let pointsCashFen = 0;
+  let pointsSpent = 0;
+  let pointsClamped = false;
+  if (input.pointsToUse > 0) {
+    if (dueBeforePoints < minOrderFen) {
+      throw new PricingError('POINTS_NOT_ALLOWED', `points can be used on orders of at least ${minOrderFen} fen`);
+    }
+    const requestedFen = Math.floor((input.pointsToUse * 100) / pointsPerYuan);
+    const maxFen = Math.floor((dueBeforePoints * maxSharePercent) / 100);
+    pointsCashFen = Math.min(requestedFen, maxFen);
+    pointsClamped = pointsCashFen < requestedFen;
+    // Exactly the points those fen are worth (no fraction of a fen is charged in points).
+    pointsSpent = Math.ceil((pointsCashFen * pointsPerYuan) / 100);
+  }
+  const linePointsCash = prorate(pointsCashFen, afterCoupons);
+  const afterPoints = afterCoupons.map((amount, i) => amount - (linePointsCash[i] ?? 0));
+  const dueAfterPoints = afterPoints.reduce((a, b) => a + b, 0);
+
+  // 4. Stored value, up to what is due.
+  const balancePaidFen = Math.min(input.payWithBalanceFen, dueAfterPoints);
+  const lineBalance = prorate(balancePaidFen, afterPoints);
+  const payableFen = dueAfterPoints - balancePaidFen;
+  const linePaid = afterPoints;
+
+  // 5. Earning on what was paid for eligible lines.
+  const multiplier = earningMultiplier(tier, program, input.isBirthday, input.campaigns);
+  const eligiblePaid = lines.reduce((sum, line, i) => sum + (isEligible(line) ? (linePaid[i] ?? 0) : 0), 0);
+  const base = Math.floor((eligiblePaid * program.earning.pointsPerYuan) / 100);
+  let pointsEarned = Math.floor(base * multiplier.value);
+  if (program.earning.perOrderCap !== null) pointsEarned = Math.min(pointsEarned, program.earning.perOrderCap);
+  if (program.earning.dailyCap !== null) {
+    pointsEarned = Math.max(0, Math.min(pointsEarned, program.earning.dailyCap - input.earnedToday));
+  }
+  const linePoints = prorate(
+    pointsEarned,
+    lines.map((line, i) => (isEligible(line) ? (linePaid[i] ?? 0) : 0)),
+  );
+
+  return {
+    totals: { grossFen, discountFen, couponFen, pointsCashFen, balancePaidFen, payableFen },
+    lines: lines.map((line, i) => ({
+      sku: line.sku,
+      name: line.name,
+      category: line.category ?? null,
+      unitPriceFen: line.unitPriceFen,
+      quantity: line.quantity,
+      pointsEligible: isEligible(line),
+      grossFen: gross[i] ?? 0,
+      discountFen: lineDiscount[i] ?? 0,
+      couponFen: lineCoupon[i] ?? 0,
+      pointsCashFen: linePointsCash[i] ?? 0,
+      balancePaidFen: lineBalance[i] ?? 0,
+      paidFen: linePaid[i] ?? 0,
+      pointsEarned: linePoints[i] ?? 0,
+    })),
+    paidFen: dueAfterPoints,
+    pointsSpent,
+    pointsEarned,
+    discount,
+    multiplier,
+    pointsClamped,
+  };
+}
+
+/**
+ * The share of a line's amount that `quantity` more units take when `alreadyRefunded` units were
+ * refunded before: cumulative floors, so partial refunds always add up to the whole (DOMAIN §6).
+ */
+export function refundShare(amount: number, lineQuantity: number, alreadyRefunded: number, quantity: number): number {
+  if (alreadyRefunded + quantity > lineQuantity) throw new RangeError('refund exceeds the line');
+  const upTo = (units: number) => (units === lineQuantity ? amount : Math.floor((amount * units) / lineQuantity));
+  return upTo(alreadyRefunded + quantity) - upTo(alreadyRefunded);
+}
