@@ -5,16 +5,33 @@ import { DataSource as DataSourceToken } from 'typeorm';
 import { Clock } from './common/clock';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { H5_APP, H5App } from './common/h5-app';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { SettingsService } from './common/settings.service';
+import { Transactions } from './common/transactions';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthGuard } from './modules/auth/auth.guard';
 import { AuthModule } from './modules/auth/auth.module';
 import { DevModule } from './modules/dev/dev.module';
 import { DocsModule } from './modules/docs/docs.module';
 import { HealthModule } from './modules/health/health.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
+import { MeModule } from './modules/me/me.module';
+import { CardHttpModule } from './modules/card/card-http.module';
+import { CardModule } from './modules/card/card.module';
+import { IdentityModule } from './modules/identity/identity.module';
+import { MembersModule } from './modules/members/members.module';
+import { ReferralHttpModule } from './modules/referral/referral-http.module';
+import { ReferralModule } from './modules/referral/referral.module';
 import { ProgramModule } from './modules/program/program.module';
 import { SeedModule } from './modules/seed/seed.module';
+import { CampaignsModule } from './modules/campaigns/campaigns.module';
+import { CheckoutModule } from './modules/checkout/checkout.module';
+import { TiersModule } from './modules/tiers/tiers.module';
+import { StaffModule } from './modules/staff/staff.module';
+import { StoresModule } from './modules/stores/stores.module';
 
 /** Infrastructure every module may inject: the DataSource, the clock, shared settings. */
 @Global()
@@ -28,8 +45,9 @@ export class CoreModule {
         { provide: H5_APP, useValue: new H5App(config.h5Dir) },
         Clock,
         SettingsService,
+        Transactions,
       ],
-      exports: [DataSourceToken, H5_APP, Clock, SettingsService],
+      exports: [DataSourceToken, H5_APP, Clock, SettingsService, Transactions],
     };
   }
 }
@@ -43,6 +61,22 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CoreModule.forRoot(config, dataSource),
         ProgramModule,
+        IdempotencyModule,
+        AuditModule,
+        RateLimitModule,
+        StoresModule,
+        StaffModule,
+        LedgerModule,
+        TiersModule,
+        CampaignsModule,
+        CheckoutModule,
+        MeModule,
+        IdentityModule,
+        CardModule,
+        ReferralModule,
+        MembersModule,
+        CardHttpModule,
+        ReferralHttpModule,
         AuthModule,
         SeedModule,
         HealthModule,

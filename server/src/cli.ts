@@ -1,15 +1,28 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Command } from 'commander';
-import type { DataSource } from 'typeorm';
+import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import { type DataSource, DataSource as DataSourceToken } from 'typeorm';
 import { CoreModule } from './app.module';
 import { Clock } from './common/clock';
 import { type AppConfig, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { openDatabase } from './database/data-source';
 import { createLogger, PinoNestLogger } from './logger';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { IdempotencyService } from './common/idempotency/idempotency.service';
+import { AuditModule } from './modules/audit/audit.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
+import { PointsService } from './modules/ledger/points.service';
+import { ReconcileService } from './modules/ledger/reconcile.service';
+import { CardModule } from './modules/card/card.module';
+import { CardCodeService } from './modules/card/card-code.service';
+import { ReferralModule } from './modules/referral/referral.module';
+import { ReferralService } from './modules/referral/referral.service';
 import { ProgramModule } from './modules/program/program.module';
+import { TiersModule } from './modules/tiers/tiers.module';
+import { TierService } from './modules/tiers/tier.service';
 import { SeedModule } from './modules/seed/seed.module';
 import { SeedService } from './modules/seed/seed.service';
 import { describeStartupError } from './startup-errors';
@@ -20,7 +33,18 @@ class CliModule {
   static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(config, dataSource), ProgramModule, SeedModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CoreModule.forRoot(config, dataSource),
+        ProgramModule,
+        SeedModule,
+        IdempotencyModule,
+        AuditModule,
+        LedgerModule,
+        TiersModule,
+        ReferralModule,
+        CardModule,
+      ],
     };
   }
 }
@@ -80,6 +104,129 @@ program
       if (outcome.generatedAdminPassword) {
         process.stdout.write(`headquarters admin: admin / ${outcome.generatedAdminPassword} (shown once)\n`);
       }
+    });
+  });
+
+function isoInstant(value: string): number {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
+    throw new InvalidArgumentError('expected an ISO date-time, e.g. 2027-01-01T00:00:00+08:00');
+  }
+  return ms;
+}
+
+program
+  .command('expire-points')
+  .description('expire every lot of points that is due, in batches; safe to interrupt and run again')
+  .option('--as-of <iso>', 'expire what is due at this instant (default: now)', isoInstant)
+  .action(async (options: { asOf?: number }) => {
+    await withContext(async (context) => {
+      const asOf = options.asOf ?? context.get(Clock).now();
+      const dataSource = context.get(DataSourceToken);
+      const due = Number(
+        (
+          (await dataSource.query(
+            'SELECT COUNT(*) AS n FROM point_lots WHERE expires_at IS NOT NULL AND expires_at <= ? AND remaining > 0',
+            [asOf],
+          )) as { n: number | string }[]
+        )[0]?.n ?? 0,
+      );
+      process.stdout.write(`expiring points due at ${new Date(asOf).toISOString()}: ${due} lots\n`);
+      const bar =
+        process.stdout.isTTY && due > 0
+          ? new SingleBar({ format: '  {bar} {value}/{total} lots  {points} points' })
+          : null;
+      bar?.start(due, 0, { points: 0 });
+      let lastLine = 0;
+      const result = await context.get(PointsService).expireAll(asOf, (done) => {
+        if (bar) bar.update(done.lots, { points: done.points });
+        else if (done.lots - lastLine >= 10_000) {
+          lastLine = done.lots;
+          process.stdout.write(`  ${done.lots}/${due} lots, ${done.points} points\n`);
+        }
+      });
+      bar?.stop();
+      process.stdout.write(`expired ${result.lots} lots, ${result.points} points\n`);
+    });
+  });
+
+program
+  .command('release-points')
+  .description('make pending points spendable once their pending period is over')
+  .action(async () => {
+    await withContext(async (context) => {
+      const released = await context.get(PointsService).releaseAll();
+      process.stdout.write(`released ${released} pending lots\n`);
+    });
+  });
+
+program
+  .command('evaluate-tiers')
+  .description(
+    'period-end tier evaluation: downgrade one step after the grace period, end manual tiers; once per period',
+  )
+  .option('--as-of <iso>', 'evaluate as of this instant (default: now)', isoInstant)
+  .action(async (options: { asOf?: number }) => {
+    await withContext(async (context) => {
+      const asOf = options.asOf ?? context.get(Clock).now();
+      const result = await context.get(TierService).evaluate(asOf);
+      process.stdout.write(
+        `tiers evaluated as of ${new Date(asOf).toISOString()}: ${result.reviewed} reviewed, ${result.downgraded} downgraded, ${result.manualEnded} manual tiers ended\n`,
+      );
+    });
+  });
+
+program
+  .command('reconcile')
+  .description('check the books: balances against entries, postings sum to zero, lots against balances')
+  .action(async () => {
+    await withContext(async (context) => {
+      const report = await context.get(ReconcileService).run();
+      process.stdout.write(`checked ${report.members} members, ${report.postings} postings, ${report.lots} lots\n`);
+      if (report.differences.length === 0) {
+        process.stdout.write('the books balance\n');
+        return;
+      }
+      for (const line of report.differences) process.stdout.write(`DIFFERENCE ${line}\n`);
+      process.stdout.write(`${report.differences.length} differences\n`);
+      process.exitCode = 1;
+    });
+  });
+
+program
+  .command('cleanup-idempotency')
+  .description('delete idempotency keys past their retention (48 hours)')
+  .action(async () => {
+    await withContext(async (context) => {
+      const removed = await context.get(IdempotencyService).cleanup();
+      process.stdout.write(`removed ${removed} expired idempotency keys\n`);
+    });
+  });
+
+program
+  .command('grant-referrals')
+  .description('grant the referral rewards whose holding period has passed (run daily); safe to run again')
+  .action(async () => {
+    await withContext(async (context) => {
+      let granted = 0;
+      let refused = 0;
+      for (;;) {
+        const batch = await context.get(ReferralService).grantDue(500);
+        granted += batch.granted;
+        refused += batch.refused;
+        if (batch.granted + batch.refused === 0) break;
+      }
+      process.stdout.write(`granted ${granted} referral rewards, refused ${refused} (referrer closed)\n`);
+    });
+  });
+
+program
+  .command('rotate-card-key')
+  .description('sign dynamic card codes with a new key; codes signed with the previous key stay valid')
+  .action(async () => {
+    await withContext(async (context) => {
+      const kid = await context.get(CardCodeService).rotateKey();
+      process.stdout.write(`card codes are now signed with key ${kid}\n`);
     });
   });
 

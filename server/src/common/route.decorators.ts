@@ -64,3 +64,9 @@ export const Auth = createParamDecorator((_data: unknown, context: ExecutionCont
   if (!request.auth) throw new AppError('UNAUTHORIZED', 'authentication required');
   return request.auth;
 });
+
+/** The Idempotency-Key header, as sent (the idempotency service checks presence and length). */
+export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
+  const header = context.switchToHttp().getRequest<FastifyRequest>().headers['idempotency-key'];
+  return Array.isArray(header) ? header[0] : header;
+});

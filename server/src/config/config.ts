@@ -19,6 +19,10 @@ const EnvSchema = z.object({
   HUIKA_ADMIN_PASSWORD: z.string().min(8).optional(),
   HUIKA_TOKEN_SECRET: z.string().min(32).optional(),
   HUIKA_H5_DIR: z.string().min(1).optional(),
+  HUIKA_WECHAT_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
+  HUIKA_WECHAT_APPID: z.string().min(1).optional(),
+  HUIKA_WECHAT_SECRET: z.string().min(1).optional(),
+  HUIKA_DATA_KEY: z.string().min(32).optional(),
   HUIKA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag.optional(),
@@ -26,6 +30,14 @@ const EnvSchema = z.object({
 
 export type DatabaseConfig =
   { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; database: string; poolSize: number };
+
+/** The mini-program's WeChat API access (member login, phone numbers). */
+export interface WechatConfig {
+  baseUrl: string;
+  /** Unset: WeChat login answers 503 until the mini-program's credentials are configured. */
+  appId: string | undefined;
+  secret: string | undefined;
+}
 
 export interface AppConfig {
   port: number;
@@ -36,6 +48,10 @@ export interface AppConfig {
   demoPassword: string;
   adminPassword: string | undefined;
   tokenSecret: string | undefined;
+  /** Optional so that hand-built configurations (tests) may leave them out; loadConfig always sets them. */
+  wechat?: WechatConfig;
+  /** Key (≥ 32 chars) for personal data: phone encryption and lookup hashes. Unset: a key kept in the database. */
+  dataKey?: string | undefined;
   h5Dir: string;
   bodyLimitBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -117,6 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoPassword: e.HUIKA_DEMO_PASSWORD,
     adminPassword: e.HUIKA_ADMIN_PASSWORD,
     tokenSecret: e.HUIKA_TOKEN_SECRET,
+    wechat: {
+      baseUrl: e.HUIKA_WECHAT_BASE_URL.replace(/\/+$/, ''),
+      appId: e.HUIKA_WECHAT_APPID,
+      secret: e.HUIKA_WECHAT_SECRET,
+    },
+    dataKey: e.HUIKA_DATA_KEY,
     h5Dir: e.HUIKA_H5_DIR ? resolve(e.HUIKA_H5_DIR) : resolve(REPO_ROOT, 'miniapp', 'dist', 'h5'),
     bodyLimitBytes: e.HUIKA_BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,

@@ -1,16 +1,40 @@
+import { cardRoutes } from './card';
+import { checkoutRoutes } from './checkout';
 import { devRoutes } from './dev';
+import { identityRoutes } from './identity';
+import { meRoutes } from './me';
+import { membersRoutes } from './members';
+import { pointsRoutes } from './points';
+import { referralRoutes } from './referral';
 import type { RouteContract } from './route';
 import { serviceRoutes } from './service';
+import { staffRoutes } from './staff';
 
+export * from './card';
 export * from './common';
+export * from './checkout';
 export * from './dev';
+export * from './identity';
+export * from './me';
+export * from './members';
+export * from './points';
+export * from './referral';
 export * from './route';
 export * from './service';
+export * from './staff';
 
 /** Every route of the API. The server serves exactly these; the OpenAPI document is made from them. */
 export const routes = {
   ...serviceRoutes,
   ...devRoutes,
+  ...checkoutRoutes,
+  ...meRoutes,
+  ...pointsRoutes,
+  ...identityRoutes,
+  ...membersRoutes,
+  ...cardRoutes,
+  ...referralRoutes,
+  ...staffRoutes,
 } satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

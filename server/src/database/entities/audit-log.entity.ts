@@ -1,7 +1,7 @@
 import { Column, Entity, Index } from 'typeorm';
 import { EpochMsColumn, IdColumn, JsonColumn } from '../columns';
 
-export type ActorKind = 'staff' | 'member' | 'system';
+export type ActorKind = 'staff' | 'member' | 'system' | 'anonymous';
 
 /** Who did what to what, and when, with the state before and after (DOMAIN §12). Append-only. */
 @Entity('audit_log')

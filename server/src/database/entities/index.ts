@@ -3,10 +3,22 @@ import { AuditLogEntity } from './audit-log.entity';
 import { GiftEntity } from './gift.entity';
 import { MemberEntity } from './member.entity';
 import { ProgramConfigEntity } from './program-config.entity';
+import { RateLimitCounterEntity } from './rate-limit-counter.entity';
 import { StaffEntity } from './staff.entity';
+import { StaffRefreshTokenEntity } from './staff-refresh-token.entity';
 import { StoreEntity } from './store.entity';
 
-export { AppSettingEntity, AuditLogEntity, GiftEntity, MemberEntity, ProgramConfigEntity, StaffEntity, StoreEntity };
+export {
+  AppSettingEntity,
+  AuditLogEntity,
+  GiftEntity,
+  MemberEntity,
+  ProgramConfigEntity,
+  RateLimitCounterEntity,
+  StaffEntity,
+  StaffRefreshTokenEntity,
+  StoreEntity,
+};
 
 export const ENTITIES = [
   AppSettingEntity,
@@ -14,6 +26,8 @@ export const ENTITIES = [
   GiftEntity,
   MemberEntity,
   ProgramConfigEntity,
+  RateLimitCounterEntity,
   StaffEntity,
+  StaffRefreshTokenEntity,
   StoreEntity,
 ];

@@ -1,4 +1,14 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { PointsLedger1764000000100 } from './1764000000100-points-ledger';
+import { StaffSessionsAndRateLimits1795381355007 } from './1795381355007-staff-sessions-and-rate-limits';
+import { Checkout1795390000000 } from './1795390000000-checkout';
+import { Membership1795400000000 } from './1795400000000-membership';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  PointsLedger1764000000100,
+  StaffSessionsAndRateLimits1795381355007,
+  Checkout1795390000000,
+  Membership1795400000000,
+];

@@ -9,7 +9,8 @@ import type { AppConfig } from '../../config/config';
 
 const ISSUER = 'huika';
 const MEMBER_TOKEN_TTL = '7d';
-const STAFF_TOKEN_TTL = '15m';
+/** Staff access tokens are short-lived; a refresh token (StaffAuthService) renews them. */
+export const STAFF_TOKEN_TTL_SECONDS = 15 * 60;
 
 /**
  * Signs and verifies bearer tokens. Member and staff tokens are different kinds (`typ` claim) and
@@ -49,7 +50,7 @@ export class TokenService {
       .setSubject(auth.staffId)
       .setIssuer(ISSUER)
       .setIssuedAt()
-      .setExpirationTime(STAFF_TOKEN_TTL)
+      .setExpirationTime(`${STAFF_TOKEN_TTL_SECONDS}s`)
       .sign(await this.signingKey());
   }
 

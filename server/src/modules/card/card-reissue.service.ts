@@ -1,0 +1,70 @@
+import type { CardReissueBody } from '@huika/shared';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import { AppError } from '../../common/app-error';
+import type { MemberAuth } from '../../common/auth.types';
+import { Clock } from '../../common/clock';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter';
+import { execute, select, Transactions } from '../../common/transactions';
+import { AuditService } from '../audit/audit.service';
+import { PhoneVault } from '../identity/phone-vault';
+import { SmsOtpService } from '../identity/sms-otp.service';
+import { MeService } from '../me/me.service';
+import { CARD_REISSUE_PER_MEMBER } from './card-limits';
+import { withNewCardNo } from './card-number';
+import { CardCodeService } from './card-code.service';
+
+/**
+ * Lost card or new phone (DOMAIN §2): after a fresh one-time code to the member's own phone, a new card
+ * number; the old number and every code of the old card are dead. The member row stays, so points, tier,
+ * coupons and balance carry over as they are.
+ */
+@Injectable()
+export class CardReissueService {
+  constructor(
+    private readonly me: MeService,
+    private readonly otp: SmsOtpService,
+    private readonly vault: PhoneVault,
+    private readonly cardCodes: CardCodeService,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditService,
+    private readonly transactions: Transactions,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  async reissue(auth: MemberAuth, body: z.output<typeof CardReissueBody>, ip: string) {
+    const memberId = await this.me.memberIdOf(auth);
+    await this.limiter.consume([{ rule: CARD_REISSUE_PER_MEMBER, key: memberId }]);
+    const phoneHash = await this.vault.hash(body.phone);
+    const owner = await select<{ id: string }>(
+      this.dataSource.manager,
+      "SELECT id FROM members WHERE id = ? AND phone_hash = ? AND status = 'active'",
+      [memberId, phoneHash],
+    );
+    // Checked before the code is spent: a code for another phone proves nothing about this member.
+    if (owner.length === 0) throw new AppError('PHONE_MISMATCH', "this is not the member's phone number");
+    await this.otp.verify(body.phone, body.code, ip);
+    await withNewCardNo((cardNo) =>
+      this.transactions.run(async (tx) => {
+        const before = await select<{ card_no: string }>(tx, 'SELECT card_no FROM members WHERE id = ?', [memberId]);
+        const changed = await execute(
+          tx,
+          "UPDATE members SET card_no = ?, updated_at = ? WHERE id = ? AND phone_hash = ? AND status = 'active'",
+          [cardNo, this.clock.now(), memberId, phoneHash],
+        );
+        if (changed === 0) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
+        await this.cardCodes.replaceReference(tx, memberId);
+        await this.audit.record(tx, {
+          actor: { kind: 'member', id: memberId },
+          action: 'member.card_reissue',
+          target: { kind: 'member', id: memberId },
+          before: { cardNo: before[0]?.card_no ?? null },
+          after: { cardNo },
+        });
+      }),
+    );
+    return this.me.me({ ...auth, memberId });
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { MeModule } from '../me/me.module';
+import { CheckoutController } from './checkout.controller';
+import { CheckoutRepository } from './checkout.repository';
+import { CheckoutService } from './checkout.service';
+
+@Module({ imports: [MeModule], controllers: [CheckoutController], providers: [CheckoutRepository, CheckoutService] })
+export class CheckoutModule {}

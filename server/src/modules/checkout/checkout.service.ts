@@ -1,0 +1,435 @@
+import {
+  type BasketLine,
+  type ProgramConfig,
+  type PurchaseBody,
+  type QuoteBody,
+  type RefundBody,
+  priceBasket,
+  PricingError,
+  type PricingResult,
+  prorate,
+  refundShare,
+} from '@huika/shared';
+import { Inject, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import type { EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import { AppError } from '../../common/app-error';
+import type { MemberAuth, StaffAuth } from '../../common/auth.types';
+import { Clock } from '../../common/clock';
+import { IdempotencyService } from '../../common/idempotency/idempotency.service';
+import { newId } from '../../common/ids';
+import { verifyPassword } from '../../common/password';
+import { select, Transactions } from '../../common/transactions';
+import { AuditService } from '../audit/audit.service';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { CardCodeService } from '../card/card-code.service';
+import { CheckoutTokenService } from '../card/checkout-token.service';
+import { LedgerService } from '../ledger/ledger.service';
+import { MeService } from '../me/me.service';
+import { ProgramService } from '../program/program.service';
+import { ReferralService } from '../referral/referral.service';
+import { tierOf, TierService } from '../tiers/tier.service';
+import { isBirthday, isMemberDay, startOfLocalDay } from './calendar';
+import { CheckoutRepository, type MemberAtTill } from './checkout.repository';
+
+type Quote = z.output<typeof QuoteBody>;
+type Purchase = z.output<typeof PurchaseBody>;
+type Refund = z.output<typeof RefundBody>;
+
+/**
+ * The till (DOMAIN §3, §6, §7, §8): quotes, purchases and refunds. A purchase is one transaction: the
+ * purchase and its lines, the points spent and earned (ledger postings), the stored value, the campaign
+ * budget, the tier, the card's validity and the single use of the card code all commit or none does.
+ */
+@Injectable()
+export class CheckoutService {
+  constructor(
+    private readonly repository: CheckoutRepository,
+    private readonly program: ProgramService,
+    private readonly ledger: LedgerService,
+    private readonly tiers: TierService,
+    private readonly campaigns: CampaignsService,
+    private readonly checkoutTokens: CheckoutTokenService,
+    private readonly cardCodes: CardCodeService,
+    private readonly referrals: ReferralService,
+    private readonly idempotency: IdempotencyService,
+    private readonly audit: AuditService,
+    private readonly me: MeService,
+    @Inject(Transactions) private readonly transactions: Transactions,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async quote(staff: StaffAuth, body: Quote) {
+    const { memberId } = await this.checkoutTokens.verify(body.checkoutToken, staff);
+    return this.transactions.run(async (tx) => {
+      const program = await this.program.get(tx);
+      const member = await this.usableMember(tx, program, memberId);
+      const storeId = staff.storeId ?? '';
+      const pricing = await this.price(tx, program, member, storeId, body);
+      return {
+        totals: pricing.totals,
+        pointsEarned: pricing.pointsEarned,
+        pointsSpent: pricing.pointsSpent,
+        discount: { source: pricing.discount.source, percent: pricing.discount.percent },
+        multiplier: pricing.multiplier.value,
+        pointsClamped: pricing.pointsClamped,
+        lines: pricing.lines.map((l) => ({
+          sku: l.sku,
+          quantity: l.quantity,
+          grossFen: l.grossFen,
+          discountFen: l.discountFen,
+          paidFen: l.paidFen,
+          pointsEarned: l.pointsEarned,
+        })),
+      };
+    });
+  }
+
+  async purchase(staff: StaffAuth, key: string | undefined, body: Purchase) {
+    if (staff.role !== 'admin' && staff.storeId !== body.storeId) {
+      throw new AppError('FORBIDDEN', 'a cashier posts purchases only at their own store');
+    }
+    return this.idempotency.execute(
+      { scope: `staff:${staff.staffId}`, key, route: 'purchase', request: body, successStatus: 201 },
+      async (tx) => {
+        const { memberId, cardCodeHash } = await this.checkoutTokens.verify(body.checkoutToken, staff);
+        if (!(await this.repository.storeExists(tx, body.storeId)))
+          throw new AppError('VALIDATION_FAILED', 'no such store');
+        if ((body.payWithBalanceFen ?? 0) > 0 && !cardCodeHash) {
+          throw new AppError(
+            'BALANCE_NEEDS_CARD_CODE',
+            'paying with stored value needs the dynamic card code, not the card number',
+          );
+        }
+        const program = await this.program.get(tx);
+        const member = await this.usableMember(tx, program, memberId);
+        const now = this.clock.now();
+        let pricing = await this.price(tx, program, member, body.storeId, body);
+        // The campaign's budget is spent atomically; if it ran out since the quote, price without it.
+        if (
+          pricing.discount.campaignId &&
+          !(await this.campaigns.spendBudget(tx, pricing.discount.campaignId, pricing.totals.discountFen))
+        ) {
+          pricing = await this.price(tx, program, member, body.storeId, body, pricing.discount.campaignId);
+        }
+        const purchaseId = newId();
+        await this.repository.insertPurchase(tx, {
+          id: purchaseId,
+          storeId: body.storeId,
+          receiptNo: body.receiptNo,
+          memberId,
+          staffId: staff.staffId,
+          pricing,
+          tierBefore: member.tierCode,
+          cardCodeHash,
+          now,
+        });
+        const pointsSpentByLine = prorate(
+          pricing.pointsSpent,
+          pricing.lines.map((l) => l.pointsCashFen),
+        );
+        await this.repository.insertLines(tx, purchaseId, pricing.lines, pointsSpentByLine);
+        const ref = {
+          memberId,
+          refType: 'purchase' as const,
+          refId: purchaseId,
+          actor: { kind: 'staff' as const, id: staff.staffId },
+        };
+        const spend = pricing.pointsSpent > 0 ? await this.ledger.spend(tx, ref, pricing.pointsSpent) : null;
+        if (!(await this.repository.takeBalance(tx, memberId, pricing.totals.balancePaidFen, now))) {
+          throw new AppError('BALANCE_INSUFFICIENT', 'the stored-value balance does not cover this payment');
+        }
+        const earn =
+          pricing.pointsEarned > 0
+            ? await this.ledger.earn(tx, ref, pricing.pointsEarned, { source: 'purchase', program })
+            : null;
+        const tier = await this.tiers.afterPurchase(tx, program, member, {
+          id: purchaseId,
+          paidFen: pricing.paidFen,
+          staffId: staff.staffId,
+        });
+        await this.repository.finishPurchase(
+          tx,
+          purchaseId,
+          { earn: earn?.postingId ?? null, spend: spend?.postingId ?? null },
+          tier.tier.code,
+        );
+        if (program.card.validityMonths !== null) {
+          const until = DateTime.fromMillis(now, { zone: program.timeZone })
+            .plus({ months: program.card.validityMonths })
+            .toMillis();
+          await this.repository.extendCard(tx, memberId, until, now);
+        }
+        if (cardCodeHash) await this.cardCodes.markUsed(tx, cardCodeHash);
+        await this.referrals.onQualifyingPurchase(tx, { inviteeId: memberId, purchaseId, paidFen: pricing.paidFen });
+        const balance = await this.ledger.balanceOf(tx, memberId);
+        return {
+          id: purchaseId,
+          totals: pricing.totals,
+          pointsEarned: pricing.pointsEarned,
+          pointsSpent: pricing.pointsSpent,
+          pointsBalance: balance,
+          tier: { code: tier.tier.code, name: tier.tier.name },
+          tierChanged: tier.changed,
+          couponsIssued: [],
+        };
+      },
+    );
+  }
+
+  async refund(staff: StaffAuth, purchaseId: string, key: string | undefined, body: Refund) {
+    return this.idempotency.execute(
+      { scope: `staff:${staff.staffId}`, key, route: 'refund', request: { purchaseId, ...body }, successStatus: 201 },
+      async (tx) => {
+        const purchase = await this.repository.purchase(tx, purchaseId);
+        if (!purchase) throw new AppError('PURCHASE_NOT_FOUND', 'no such purchase');
+        if (staff.role !== 'admin' && staff.storeId !== purchase.storeId) {
+          throw new AppError('FORBIDDEN', 'a purchase is refunded only at the store where it was made');
+        }
+        const program = await this.program.get(tx);
+        const lines = await this.repository.lines(tx, purchaseId);
+        const wanted =
+          'all' in body
+            ? lines.map((l) => ({ line: l, quantity: l.quantity - l.refundedQuantity })).filter((w) => w.quantity > 0)
+            : this.pickLines(lines, body.lines);
+        if (wanted.length === 0)
+          throw new AppError('REFUND_EXCEEDS_PURCHASE', 'everything in this purchase was refunded already');
+
+        const refundLines: {
+          lineId: string;
+          quantity: number;
+          refundFen: number;
+          balanceRestoredFen: number;
+          pointsReversed: number;
+          pointsRestored: number;
+        }[] = [];
+        for (const { line, quantity } of wanted) {
+          const before = await this.repository.refundUnits(tx, line.id, quantity);
+          if (before === null) {
+            throw new AppError(
+              'REFUND_EXCEEDS_PURCHASE',
+              `line ${line.sku}: refunding ${quantity} more would exceed the ${line.quantity} bought`,
+            );
+          }
+          refundLines.push({
+            lineId: line.id,
+            quantity,
+            refundFen: refundShare(line.paidFen, line.quantity, before, quantity),
+            balanceRestoredFen: refundShare(line.balancePaidFen, line.quantity, before, quantity),
+            pointsReversed: refundShare(line.pointsEarned, line.quantity, before, quantity),
+            pointsRestored: refundShare(line.pointsSpent, line.quantity, before, quantity),
+          });
+        }
+        const sum = (key: 'refundFen' | 'balanceRestoredFen' | 'pointsReversed' | 'pointsRestored') =>
+          refundLines.reduce((total, l) => total + l[key], 0);
+        // Money back to the customer: what they paid in cash; stored value goes back to the card.
+        const paidFen = sum('refundFen');
+        const balanceRestoredFen = sum('balanceRestoredFen');
+        const refundFen = paidFen - balanceRestoredFen;
+        const approvedBy = await this.approval(tx, staff, purchase.storeId, paidFen, program, body.approval);
+
+        const refundId = newId();
+        const ref = {
+          memberId: purchase.memberId,
+          refType: 'refund' as const,
+          refId: refundId,
+          actor: { kind: 'staff' as const, id: staff.staffId },
+        };
+        const pointsReversed = sum('pointsReversed');
+        const pointsRestored = sum('pointsRestored');
+        if (pointsReversed > 0) await this.ledger.reverse(tx, ref, pointsReversed, purchase.earnPostingId);
+        if (pointsRestored > 0 && purchase.spendPostingId)
+          await this.ledger.restore(tx, ref, pointsRestored, purchase.spendPostingId);
+        await this.repository.returnBalance(tx, purchase.memberId, balanceRestoredFen, this.clock.now());
+        await this.repository.insertRefund(tx, {
+          id: refundId,
+          purchaseId,
+          staffId: staff.staffId,
+          approvedBy,
+          refundFen,
+          paidFen,
+          pointsReversed,
+          pointsRestored,
+          balanceRestoredFen,
+          now: this.clock.now(),
+          lines: refundLines,
+        });
+        const fully = lines.every((l) => {
+          const refunded = refundLines.find((r) => r.lineId === l.id)?.quantity ?? 0;
+          return l.refundedQuantity + refunded >= l.quantity;
+        });
+        await this.repository.addRefunded(tx, purchaseId, refundFen, paidFen, fully);
+        const member = await this.repository.memberAtTill(tx, purchase.memberId).catch(() => null);
+        if (member) await this.tiers.afterRefund(tx, program, member, purchase, refundId, staff.staffId);
+        await this.referrals.onPurchaseRefunded(tx, { purchaseId });
+        await this.audit.record(tx, {
+          actor: { kind: 'staff', id: staff.staffId },
+          action: 'purchase.refund',
+          target: { kind: 'purchase', id: purchaseId },
+          after: { refundId, refundFen, paidFen, pointsReversed, pointsRestored, balanceRestoredFen, approvedBy },
+        });
+        return { id: refundId, refundFen, pointsReversed, pointsRestored, balanceRestoredFen, couponsRestored: [] };
+      },
+    );
+  }
+
+  async findByReceipt(staff: StaffAuth, receiptNo: string) {
+    return this.transactions.run(async (tx) => {
+      if (!staff.storeId) throw new AppError('FORBIDDEN', 'finding a receipt needs a store');
+      const purchase = await this.repository.purchaseByReceipt(tx, staff.storeId, receiptNo);
+      if (!purchase) throw new AppError('PURCHASE_NOT_FOUND', `no purchase with receipt ${receiptNo} at this store`);
+      return this.view(tx, purchase);
+    });
+  }
+
+  async memberPurchases(auth: MemberAuth, cursor: string | undefined, limit: number) {
+    const memberId = await this.me.memberIdOf(auth);
+    return this.transactions.run(async (tx) => {
+      const rows = await this.repository.memberPurchases(tx, memberId, cursor, limit + 1);
+      const page = rows.slice(0, limit);
+      const items = [];
+      for (const row of page) {
+        const purchase = await this.repository.purchase(tx, String(row.id));
+        if (purchase) items.push(await this.view(tx, purchase));
+      }
+      return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+    });
+  }
+
+  private async view(tx: EntityManager, p: Awaited<ReturnType<CheckoutRepository['purchase']>> & object) {
+    const lines = await this.repository.lines(tx, p.id);
+    return {
+      id: p.id,
+      storeId: p.storeId,
+      storeName: await this.repository.storeName(tx, p.storeId),
+      receiptNo: p.receiptNo,
+      totals: {
+        grossFen: p.grossFen,
+        discountFen: p.discountFen,
+        couponFen: p.couponFen,
+        pointsCashFen: p.pointsCashFen,
+        balancePaidFen: p.balancePaidFen,
+        payableFen: p.payableFen,
+      },
+      pointsEarned: p.pointsEarned,
+      pointsSpent: p.pointsSpent,
+      refundedFen: p.refundedFen,
+      status: p.status,
+      lines: lines.map((l) => ({
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+        refundedQuantity: l.refundedQuantity,
+        paidFen: l.paidFen,
+      })),
+      createdAt: new Date(p.createdAt).toISOString(),
+    };
+  }
+
+  private pickLines(
+    lines: Awaited<ReturnType<CheckoutRepository['lines']>>,
+    requested: { sku: string; quantity: number }[],
+  ) {
+    const picked = new Map<string, { line: (typeof lines)[number]; quantity: number }>();
+    for (const request of requested) {
+      // A SKU may appear on several lines; take from them in order.
+      let left = request.quantity;
+      for (const line of lines.filter((l) => l.sku === request.sku)) {
+        const already = picked.get(line.id)?.quantity ?? 0;
+        const open = line.quantity - line.refundedQuantity - already;
+        const take = Math.min(open, left);
+        if (take > 0) {
+          picked.set(line.id, { line, quantity: already + take });
+          left -= take;
+        }
+      }
+      if (left > 0) {
+        if (!lines.some((l) => l.sku === request.sku))
+          throw new AppError('VALIDATION_FAILED', `sku ${request.sku} is not in this purchase`);
+        throw new AppError('REFUND_EXCEEDS_PURCHASE', `sku ${request.sku}: more than was bought would be refunded`);
+      }
+    }
+    return [...picked.values()];
+  }
+
+  /** Refunds above the program's threshold need a store manager of that store (DOMAIN §12). */
+  private async approval(
+    tx: EntityManager,
+    staff: StaffAuth,
+    storeId: string,
+    amountFen: number,
+    program: ProgramConfig,
+    approval: { username: string; password: string } | undefined,
+  ): Promise<string | null> {
+    if (amountFen <= program.refunds.managerApprovalAboveFen || staff.role !== 'cashier') return null;
+    if (!approval) {
+      throw new AppError(
+        'MANAGER_APPROVAL_REQUIRED',
+        `refunds above ${program.refunds.managerApprovalAboveFen} fen need a store manager's approval`,
+      );
+    }
+    const rows = await select<{
+      id: string;
+      password_hash: string;
+      role: string;
+      store_id: string | null;
+      active: number | boolean;
+    }>(tx, 'SELECT id, password_hash, role, store_id, active FROM staff WHERE username = ?', [approval.username]);
+    const manager = rows[0];
+    const ok =
+      manager &&
+      Boolean(Number(manager.active)) &&
+      (manager.role === 'admin' || (manager.role === 'manager' && manager.store_id === storeId)) &&
+      (await verifyPassword(approval.password, manager.password_hash));
+    if (!ok) throw new AppError('MANAGER_APPROVAL_REQUIRED', "the approval is not a valid store manager's");
+    return manager.id;
+  }
+
+  private async usableMember(tx: EntityManager, program: ProgramConfig, memberId: string): Promise<MemberAtTill> {
+    const member = await this.repository.memberAtTill(tx, memberId);
+    if (
+      program.card.validityMonths !== null &&
+      member.cardValidUntil !== null &&
+      member.cardValidUntil <= this.clock.now()
+    ) {
+      throw new AppError('CARD_LAPSED', 'this card has lapsed: no purchase for a full year');
+    }
+    return member;
+  }
+
+  private async price(
+    tx: EntityManager,
+    program: ProgramConfig,
+    member: MemberAtTill,
+    storeId: string,
+    body: Quote,
+    excludeCampaign: string | null = null,
+  ): Promise<PricingResult> {
+    const now = this.clock.now();
+    const tier = tierOf(program, member.tierCode);
+    const campaigns = (await this.campaigns.activeFor(tx, program, { storeId, tierCode: tier.code, at: now })).filter(
+      (c) => c.id !== excludeCampaign,
+    );
+    try {
+      return priceBasket({
+        lines: body.lines as BasketLine[],
+        program,
+        tier,
+        isMemberDay: isMemberDay(program, now),
+        isBirthday: isBirthday(program, member.birthday, now),
+        campaigns,
+        coupons: [],
+        pointsToUse: body.pointsToUse ?? 0,
+        payWithBalanceFen: body.payWithBalanceFen ?? 0,
+        earnedToday:
+          program.earning.dailyCap === null
+            ? 0
+            : await this.repository.earnedSince(tx, member.id, startOfLocalDay(program, now)),
+      });
+    } catch (error) {
+      if (error instanceof PricingError) throw new AppError(error.code, error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '../../common/app-error';
+import type { MemberAuth } from '../../common/auth.types';
+import { nextTierProgress } from '@huika/shared';
+import { DataSource } from 'typeorm';
+import { ProgramService } from '../program/program.service';
+import { tierOf, TierService } from '../tiers/tier.service';
+import { PhoneVault } from '../identity/phone-vault';
+import { MeRepository } from './me.repository';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+@Injectable()
+export class MeService {
+  constructor(
+    private readonly repository: MeRepository,
+    private readonly program: ProgramService,
+    private readonly tiers: TierService,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly vault: PhoneVault,
+  ) {}
+
+  /**
+   * The caller's active member id: from the token, or (joined since the token was issued) from the identity,
+   * `wx:<openid>` or `phone:<lookup hash>`. A closed account's tokens stop working here.
+   */
+  async memberIdOf(auth: MemberAuth): Promise<string> {
+    if (auth.memberId && (await this.repository.isActive(auth.memberId))) return auth.memberId;
+    const id = await this.repository.memberIdOfIdentity(auth.identity);
+    if (!id) {
+      throw new AppError('MEMBER_NOT_FOUND', auth.memberId ? 'this account is closed' : 'not a member yet: join first');
+    }
+    return id;
+  }
+
+  async me(auth: MemberAuth) {
+    const memberId = await this.memberIdOf(auth);
+    const member = await this.repository.activeMember(memberId);
+    if (!member) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
+    const program = await this.program.get();
+    const tier = program.tiers.ladder.find((t) => t.code === member.tierCode) ?? program.tiers.ladder[0];
+    const expiring = await this.repository.expiring(memberId, 5);
+    return {
+      id: member.id,
+      cardNo: member.cardNo,
+      name: member.name,
+      phoneMasked: await this.vault.masked(member.phoneEnc, member.phoneLast4),
+      tier: {
+        code: tier?.code ?? member.tierCode,
+        name: tier?.name ?? member.tierCode,
+        discountPercent: tier?.discountPercent ?? 100,
+      },
+      points: {
+        balance: member.pointsBalance,
+        pending: member.pointsPending,
+        expiring: expiring.map((e) => ({ points: e.points, expiresAt: iso(e.expiresAt) })),
+      },
+      // "再消费 ¥X 升级": the least the member must still pay to reach the next tier.
+      nextTier: nextTierProgress(
+        program,
+        tierOf(program, member.tierCode),
+        await this.tiers.facts(this.dataSource.manager, program, member.id, this.tiers.now(), 0),
+      ),
+      balanceFen: member.balanceFen,
+      cardValidUntil: member.cardValidUntil === null ? null : iso(member.cardValidUntil),
+    };
+  }
+
+  async entries(auth: MemberAuth, cursor: string | undefined, limit: number) {
+    const memberId = await this.memberIdOf(auth);
+    const rows = await this.repository.entries(memberId, cursor, limit + 1);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        points: e.points,
+        pending: e.pending,
+        balanceAfter: e.balanceAfter,
+        ...(e.expiresAt !== null && e.points > 0 ? { expiresAt: iso(e.expiresAt) } : {}),
+        refType: e.refType,
+        refId: e.refId,
+        createdAt: iso(e.createdAt),
+      })),
+      nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+    };
+  }
+}

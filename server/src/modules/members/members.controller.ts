@@ -1,0 +1,49 @@
+import { AdminUpdateMemberBody, CreateSceneBody, JoinBody, routes } from '@huika/shared';
+import { Controller, Header, Param } from '@nestjs/common';
+import type { z } from 'zod';
+import type { MemberAuth, StaffAuth } from '../../common/auth.types';
+import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
+import { Auth, Route, ValidBody } from '../../common/route.decorators';
+import { ProfileService } from '../me/profile.service';
+import { MembersService } from './members.service';
+import { RequestOrigin } from './request-origin.decorator';
+import { ScenesService } from './scenes.service';
+
+@Controller()
+export class MembersController {
+  constructor(
+    private readonly members: MembersService,
+    private readonly scenes: ScenesService,
+    private readonly profile: ProfileService,
+  ) {}
+
+  @Route(routes.joinMember)
+  join(@Auth() member: MemberAuth, @ValidBody() body: z.output<typeof JoinBody>, @ClientIp() ip: string) {
+    return this.members.join(member, body, ip);
+  }
+
+  @Route(routes.adminScenesCreate)
+  createScene(
+    @Auth() staff: StaffAuth,
+    @ValidBody() body: z.output<typeof CreateSceneBody>,
+    @RequestOrigin() origin: string,
+  ) {
+    return this.scenes.create(staff, body, origin);
+  }
+
+  @Route(routes.adminSceneQr)
+  @Header('content-type', 'image/png')
+  @Header('cache-control', 'private, max-age=3600')
+  sceneQr(@Param('code') code: string, @RequestOrigin() origin: string) {
+    return this.scenes.qrPng(code, origin);
+  }
+
+  @Route(routes.adminMembersUpdate)
+  updateMember(
+    @Auth() staff: StaffAuth,
+    @Param('id') id: string,
+    @ValidBody() body: z.output<typeof AdminUpdateMemberBody>,
+  ) {
+    return this.profile.adminUpdate(staff, id, body);
+  }
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import type { StaffLoginBody, StaffSessionResponse } from '@huika/shared';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import { AppError } from '../../common/app-error';
+import { Clock } from '../../common/clock';
+import { Transactions } from '../../common/transactions';
+import { hashPassword, verifyPassword } from '../../common/password';
+import { type RateLimitHit, RateLimiter } from '../../common/rate-limit/rate-limiter';
+import { StaffEntity } from '../../database/entities';
+import { AuditService } from '../audit/audit.service';
+import { STAFF_TOKEN_TTL_SECONDS, TokenService } from '../auth/token.service';
+import { STAFF_LOGIN_PER_IP, STAFF_LOGIN_PER_USERNAME } from './login-limits';
+import { RefreshTokens } from './refresh-tokens';
+
+type StaffSession = z.output<typeof StaffSessionResponse>;
+
+type LoginFailure = 'unknown_username' | 'wrong_password' | 'inactive';
+
+/** How a refresh ended, decided inside its transaction; only `ok` becomes a session. */
+type RefreshOutcome =
+  { kind: 'ok'; staff: StaffEntity; refreshToken: string } | { kind: 'invalid' | 'expired' | 'inactive' | 'reused' };
+
+const INVALID_CREDENTIALS = 'wrong username or password';
+
+/** Staff login, refresh and logout (API.md "Staff and till"), each one audited. */
+@Injectable()
+export class StaffAuthService {
+  /** Checked against when the username is unknown, so both failures take as long (no user enumeration). */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly transactions: Transactions,
+    private readonly tokens: TokenService,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditService,
+  ) {}
+
+  async login(input: z.output<typeof StaffLoginBody>, ip: string): Promise<StaffSession> {
+    // Every attempt counts until it proves to be a right password; so concurrent guesses cannot slip past.
+    const hits = await this.limiter.consume([
+      { rule: STAFF_LOGIN_PER_USERNAME, key: input.username },
+      { rule: STAFF_LOGIN_PER_IP, key: ip },
+    ]);
+    const staff = await this.dataSource.getRepository(StaffEntity).findOneBy({ username: input.username });
+    const passwordOk = await verifyPassword(input.password, staff?.passwordHash ?? (await this.unknownUserHash()));
+    if (!staff || !passwordOk) {
+      await this.recordFailure(input.username, ip, staff ? 'wrong_password' : 'unknown_username', hits);
+      throw new AppError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
+    }
+    // Told only to whoever knows the password.
+    if (!staff.active) {
+      await this.recordFailure(input.username, ip, 'inactive', hits);
+      throw new AppError('STAFF_INACTIVE', 'this staff account is deactivated');
+    }
+    await this.limiter.release(hits);
+    const refreshToken = await this.transactions.run(async (manager) => {
+      const token = await this.refreshTokens.issue(manager, staff.id, null);
+      await this.audit.record(manager, {
+        actor: { kind: 'staff', id: staff.id },
+        action: 'staff.login',
+        target: { kind: 'staff', id: staff.id },
+        after: { ip },
+      });
+      return token;
+    });
+    return this.session(staff, refreshToken);
+  }
+
+  /**
+   * Spends the refresh token and issues the next one of its family. A token presented after it was spent
+   * means two holders (a stolen copy, or a client gone wrong): the whole family ends, so both must log in.
+   */
+  async refresh(token: string, ip: string): Promise<StaffSession> {
+    const outcome = await this.transactions.run(async (manager): Promise<RefreshOutcome> => {
+      const row = await this.refreshTokens.find(manager, token);
+      if (!row) return { kind: 'invalid' };
+      const reused = async (): Promise<RefreshOutcome> => {
+        await this.refreshTokens.revokeFamily(manager, row.familyId, 'reuse');
+        await this.audit.record(manager, {
+          actor: null,
+          action: 'staff.refresh_reused',
+          target: { kind: 'staff', id: row.staffId },
+          after: { ip, familyId: row.familyId },
+        });
+        return { kind: 'reused' };
+      };
+      if (row.revokedAt !== null) return row.revokedReason === 'rotated' ? reused() : { kind: 'invalid' };
+      if (row.expiresAt <= this.clock.now()) return { kind: 'expired' };
+      const staff = await manager.getRepository(StaffEntity).findOneBy({ id: row.staffId });
+      if (!staff?.active) {
+        await this.refreshTokens.revokeFamily(manager, row.familyId, 'deactivated');
+        return { kind: 'inactive' };
+      }
+      if (!(await this.refreshTokens.spend(manager, row.id))) return reused();
+      const refreshToken = await this.refreshTokens.issue(manager, staff.id, row.familyId);
+      await this.audit.record(manager, {
+        actor: { kind: 'staff', id: staff.id },
+        action: 'staff.refresh',
+        target: { kind: 'staff', id: staff.id },
+        after: { ip },
+      });
+      return { kind: 'ok', staff, refreshToken };
+    });
+    if (outcome.kind !== 'ok') {
+      throw new AppError('REFRESH_TOKEN_INVALID', 'the session has ended; log in again', { reason: outcome.kind });
+    }
+    return this.session(outcome.staff, outcome.refreshToken);
+  }
+
+  /** Ends the session of this refresh token. An unknown or spent token has no session left: nothing to do. */
+  async logout(token: string, ip: string): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      const row = await this.refreshTokens.find(manager, token);
+      if (!row) return;
+      if ((await this.refreshTokens.revokeFamily(manager, row.familyId, 'logout')) === 0) return;
+      await this.audit.record(manager, {
+        actor: { kind: 'staff', id: row.staffId },
+        action: 'staff.logout',
+        target: { kind: 'staff', id: row.staffId },
+        after: { ip },
+      });
+    });
+  }
+
+  private async session(staff: StaffEntity, refreshToken: string): Promise<StaffSession> {
+    const token = await this.tokens.signStaff({ staffId: staff.id, role: staff.role, storeId: staff.storeId });
+    return {
+      token,
+      staff: {
+        id: staff.id,
+        role: staff.role,
+        storeId: staff.storeId,
+        username: staff.username,
+        displayName: staff.displayName,
+      },
+      refreshToken,
+      expiresIn: STAFF_TOKEN_TTL_SECONDS,
+    };
+  }
+
+  /** Audited with the username tried (never the password); nobody is identified, so the actor is null. */
+  private async recordFailure(
+    username: string,
+    ip: string,
+    reason: LoginFailure,
+    hits: readonly RateLimitHit[],
+  ): Promise<void> {
+    const lockedOut = hits.some((hit) => hit.hits >= hit.rule.limit);
+    await this.transactions.run((manager) =>
+      this.audit.record(manager, {
+        actor: null,
+        action: 'staff.login_failed',
+        target: { kind: 'staff_username', id: username },
+        after: { reason, ip, lockedOut },
+      }),
+    );
+  }
+
+  private unknownUserHash(): Promise<string> {
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
+    return this.dummyHash;
+  }
+}

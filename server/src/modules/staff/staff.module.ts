@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { StoresModule } from '../stores/stores.module';
+import { RefreshTokens } from './refresh-tokens';
+import { StaffAuthController } from './staff-auth.controller';
+import { StaffAuthService } from './staff-auth.service';
+import { StaffController } from './staff.controller';
+import { StaffService } from './staff.service';
+
+@Module({
+  imports: [AuthModule, StoresModule],
+  controllers: [StaffAuthController, StaffController],
+  providers: [RefreshTokens, StaffAuthService, StaffService],
+})
+export class StaffModule {}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { newId } from '../../common/ids';
+import { execute, select } from '../../common/transactions';
+
+export type TierChangeReason = 'purchase' | 'refund' | 'period-end' | 'manual' | 'manual-ended' | 'top-up';
+
+@Injectable()
+export class TierRepository {
+  /** Paid (net of refunds) since `from`, optionally excluding one purchase. */
+  async spendSince(
+    tx: EntityManager,
+    memberId: string,
+    from: number,
+    excludePurchaseId: string | null = null,
+  ): Promise<number> {
+    const rows = await select<{ total: number | string | null }>(
+      tx,
+      `SELECT COALESCE(SUM(paid_fen - refunded_paid_fen), 0) AS total FROM purchases
+       WHERE member_id = ? AND created_at >= ?${excludePurchaseId ? ' AND id <> ?' : ''}`,
+      excludePurchaseId ? [memberId, from, excludePurchaseId] : [memberId, from],
+    );
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  /** The largest net single purchase since `from` (what "single purchase ≥ X" looks at after refunds). */
+  async largestPurchaseSince(tx: EntityManager, memberId: string, from: number): Promise<number> {
+    const rows = await select<{ top: number | string | null }>(
+      tx,
+      'SELECT MAX(paid_fen - refunded_paid_fen) AS top FROM purchases WHERE member_id = ? AND created_at >= ?',
+      [memberId, from],
+    );
+    return Number(rows[0]?.top ?? 0);
+  }
+
+  /** Points earned since `from`, net of reversals (never the balance). */
+  async pointsEarnedSince(tx: EntityManager, memberId: string, from: number): Promise<number> {
+    const rows = await select<{ total: number | string | null }>(
+      tx,
+      `SELECT COALESCE(SUM(e.points), 0) AS total FROM point_entries e JOIN point_postings p ON p.id = e.posting_id
+       WHERE e.member_id = ? AND e.account IN ('member', 'member_pending') AND p.kind IN ('earn', 'reverse') AND e.created_at >= ?`,
+      [memberId, from],
+    );
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  async setTier(
+    tx: EntityManager,
+    change: {
+      memberId: string;
+      from: string;
+      to: string;
+      reason: TierChangeReason;
+      refId: string | null;
+      actorId: string | null;
+      now: number;
+    },
+    manualUntil: number | null = null,
+  ): Promise<void> {
+    await execute(
+      tx,
+      'UPDATE members SET tier_code = ?, tier_since = ?, tier_manual_until = ?, updated_at = ? WHERE id = ?',
+      [change.to, change.now, manualUntil, change.now, change.memberId],
+    );
+    await execute(
+      tx,
+      'INSERT INTO tier_history (id, member_id, from_tier, to_tier, reason, ref_id, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [newId(), change.memberId, change.from, change.to, change.reason, change.refId, change.actorId, change.now],
+    );
+  }
+}

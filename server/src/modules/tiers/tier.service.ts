@@ -1,0 +1,222 @@
+import { type ProgramConfig, qualifiedTier, sortedLadder, type Tier, type TierFacts } from '@huika/shared';
+import { Inject, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import type { EntityManager } from 'typeorm';
+import { AppError } from '../../common/app-error';
+import { Clock } from '../../common/clock';
+import { execute, select, Transactions } from '../../common/transactions';
+import { AuditService } from '../audit/audit.service';
+import { startOfLocalYear } from '../checkout/calendar';
+import { ProgramService } from '../program/program.service';
+import { TierRepository } from './tier.repository';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const EVALUATION_BATCH = 200;
+
+export interface MemberTierState {
+  id: string;
+  tierCode: string;
+  tierSince: number | null;
+  tierManualUntil: number | null;
+}
+
+export function tierOf(program: ProgramConfig, code: string): Tier {
+  const ladder = sortedLadder(program);
+  return ladder.find((t) => t.code === code) ?? (ladder[0] as Tier);
+}
+
+/**
+ * Tiers as a strategy of the program (DOMAIN §7): the measure is configuration, the rules here are
+ * when it is applied. Upgrades happen at once on the qualifying purchase; a refund re-evaluates an upgrade
+ * that purchase caused; downgrades wait for the period-end evaluation, after a grace period, one step at
+ * a time; a manual tier lasts until its date and then the member's own qualification applies again.
+ */
+@Injectable()
+export class TierService {
+  constructor(
+    private readonly repository: TierRepository,
+    private readonly program: ProgramService,
+    private readonly audit: AuditService,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(Transactions) private readonly transactions: Transactions,
+  ) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  async facts(
+    tx: EntityManager,
+    program: ProgramConfig,
+    memberId: string,
+    at: number,
+    singlePurchaseFen: number | null,
+  ): Promise<TierFacts> {
+    const windowStart = at - program.tiers.windowDays * DAY_MS;
+    const yearStart = startOfLocalYear(program, at);
+    return {
+      singlePurchaseFen: singlePurchaseFen ?? (await this.repository.largestPurchaseSince(tx, memberId, windowStart)),
+      windowSpendFen: await this.repository.spendSince(tx, memberId, windowStart),
+      calendarYearSpendFen:
+        program.tiers.measure === 'calendarYearSpend' ? await this.repository.spendSince(tx, memberId, yearStart) : 0,
+      pointsEarnedThisYear:
+        program.tiers.measure === 'pointsEarned' ? await this.repository.pointsEarnedSince(tx, memberId, yearStart) : 0,
+      largestTopUpFen: 0,
+    };
+  }
+
+  /** After a purchase is written: upgrade at once when it qualifies the member for a higher tier. */
+  async afterPurchase(
+    tx: EntityManager,
+    program: ProgramConfig,
+    member: MemberTierState,
+    purchase: { id: string; paidFen: number; staffId: string },
+  ): Promise<{ tier: Tier; changed: boolean }> {
+    const now = this.clock.now();
+    const current = tierOf(program, member.tierCode);
+    const qualified = qualifiedTier(program, await this.facts(tx, program, member.id, now, purchase.paidFen));
+    if (qualified.rank <= current.rank) return { tier: current, changed: false };
+    await this.repository.setTier(tx, {
+      memberId: member.id,
+      from: current.code,
+      to: qualified.code,
+      reason: 'purchase',
+      refId: purchase.id,
+      actorId: purchase.staffId,
+      now,
+    });
+    return { tier: qualified, changed: true };
+  }
+
+  /**
+   * After a refund: if this purchase lifted the member and they no longer qualify without what was
+   * refunded, they go back — but never below the tier they had before the purchase.
+   */
+  async afterRefund(
+    tx: EntityManager,
+    program: ProgramConfig,
+    member: MemberTierState,
+    purchase: { id: string; tierBefore: string; tierAfter: string },
+    refundId: string,
+    staffId: string,
+  ): Promise<Tier> {
+    const current = tierOf(program, member.tierCode);
+    if (purchase.tierAfter === purchase.tierBefore || member.tierCode !== purchase.tierAfter) return current;
+    const now = this.clock.now();
+    const qualified = qualifiedTier(program, await this.facts(tx, program, member.id, now, null));
+    if (qualified.rank >= current.rank) return current;
+    const before = tierOf(program, purchase.tierBefore);
+    const target = qualified.rank > before.rank ? qualified : before;
+    await this.repository.setTier(tx, {
+      memberId: member.id,
+      from: current.code,
+      to: target.code,
+      reason: 'refund',
+      refId: refundId,
+      actorId: staffId,
+      now,
+    });
+    return target;
+  }
+
+  /** Headquarters sets a tier until a date (audited). It ends then; it never becomes a silent floor. */
+  async setManual(staffId: string, memberId: string, tierCode: string, until: number, reason: string) {
+    return this.transactions.run(async (tx) => {
+      const program = await this.program.get(tx);
+      const tier = program.tiers.ladder.find((t) => t.code === tierCode);
+      if (!tier) throw new AppError('VALIDATION_FAILED', `no tier ${tierCode} in the program`);
+      const now = this.clock.now();
+      if (until <= now) throw new AppError('VALIDATION_FAILED', 'until must be in the future');
+      const rows = await select<{ tier_code: string }>(
+        tx,
+        "SELECT tier_code FROM members WHERE id = ? AND status = 'active'",
+        [memberId],
+      );
+      const from = rows[0]?.tier_code;
+      if (!from) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
+      await this.repository.setTier(
+        tx,
+        { memberId, from, to: tier.code, reason: 'manual', refId: null, actorId: staffId, now },
+        until,
+      );
+      await this.audit.record(tx, {
+        actor: { kind: 'staff', id: staffId },
+        action: 'member.tier.set',
+        target: { kind: 'member', id: memberId },
+        before: { tier: from },
+        after: { tier: tier.code, until: new Date(until).toISOString(), reason },
+      });
+      return { memberId, tier: { code: tier.code, name: tier.name }, until: new Date(until).toISOString() };
+    });
+  }
+
+  /**
+   * The period-end evaluation (`huika evaluate-tiers`). Periods are calendar months in the program's
+   * time zone; a member is reviewed once per period, so a second run in the same period changes
+   * nothing. Manual tiers past their date end first. Runs in batches, each its own transaction.
+   */
+  async evaluate(asOf: number): Promise<{ reviewed: number; downgraded: number; manualEnded: number }> {
+    const program = await this.program.get();
+    const period = DateTime.fromMillis(asOf, { zone: program.timeZone }).toFormat('yyyy-MM');
+    const entry = sortedLadder(program)[0] as Tier;
+    const totals = { reviewed: 0, downgraded: 0, manualEnded: 0 };
+    let after = '';
+    for (;;) {
+      const batch = await this.transactions.run(async (tx) => {
+        const members = await select<{
+          id: string;
+          tier_code: string;
+          tier_since: number | string | null;
+          tier_manual_until: number | string | null;
+        }>(
+          tx,
+          `SELECT id, tier_code, tier_since, tier_manual_until FROM members
+           WHERE id > ? AND status = 'active'
+             AND ((tier_manual_until IS NOT NULL AND tier_manual_until <= ?)
+               OR (tier_manual_until IS NULL AND tier_code <> ? AND (tier_reviewed_period IS NULL OR tier_reviewed_period <> ?)))
+           ORDER BY id LIMIT ${EVALUATION_BATCH}`,
+          [after, asOf, entry.code, period],
+        );
+        for (const row of members) {
+          const current = tierOf(program, row.tier_code);
+          const qualified = qualifiedTier(program, await this.facts(tx, program, row.id, asOf, null));
+          if (row.tier_manual_until !== null) {
+            totals.manualEnded += 1;
+            await this.repository.setTier(tx, {
+              memberId: row.id,
+              from: current.code,
+              to: qualified.code,
+              reason: 'manual-ended',
+              refId: null,
+              actorId: null,
+              now: asOf,
+            });
+            continue;
+          }
+          totals.reviewed += 1;
+          const since = row.tier_since === null ? 0 : Number(row.tier_since);
+          const graceOver = since + program.tiers.downgradeGraceDays * DAY_MS <= asOf;
+          if (qualified.rank < current.rank && graceOver) {
+            const oneDown = sortedLadder(program)
+              .filter((t) => t.rank < current.rank)
+              .at(-1) as Tier;
+            totals.downgraded += 1;
+            await this.repository.setTier(tx, {
+              memberId: row.id,
+              from: current.code,
+              to: oneDown.code,
+              reason: 'period-end',
+              refId: period,
+              actorId: null,
+              now: asOf,
+            });
+          }
+          await execute(tx, 'UPDATE members SET tier_reviewed_period = ? WHERE id = ?', [period, row.id]);
+        }
+        return members.map((m) => m.id);
+      });
+      if (batch.length === 0) return totals;
+      after = batch[batch.length - 1] as string;
+    }
+  }
+}

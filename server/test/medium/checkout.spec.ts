@@ -1,0 +1,441 @@
+import fc from 'fast-check';
+import { Clock } from '../../src/common/clock';
+import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
+import { insertMember, memberToken, scalar, staffToken } from './fixtures';
+import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase, type TestResponse } from './test-app';
+
+jest.setTimeout(180_000);
+
+const DAY = 24 * 60 * 60 * 1000;
+
+interface Line {
+  sku: string;
+  name: string;
+  unitPriceFen: number;
+  quantity: number;
+  pointsEligible?: boolean;
+}
+
+describe(`checkout on ${TEST_DB}`, () => {
+  let db: TestDatabase;
+  let app: TestApp;
+  let clock: Clock;
+  let cashier: string;
+  let storeId: string;
+  let receipt = 0;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    app = await startTestApp(db.config);
+    clock = app.huika.app.get(Clock);
+    cashier = await staffToken(app, 'cashier');
+    storeId = String(
+      ((await app.huika.dataSource.query("SELECT id FROM stores WHERE code = 'S001'")) as { id: string }[])[0]?.id,
+    );
+  });
+
+  afterAll(async () => {
+    await clock.reset();
+    await app.close();
+    await db.drop();
+  });
+
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  async function expectBooksBalanced() {
+    expect((await app.huika.app.get(ReconcileService).run()).differences).toEqual([]);
+  }
+
+  /** The member shows the card's dynamic code; the cashier scans it. */
+  async function scan(
+    member: { id: string; openid: string },
+    staff = cashier,
+  ): Promise<{ checkoutToken: string; code: string }> {
+    const card = await app.request({
+      method: 'GET',
+      url: '/api/me/card-code',
+      headers: auth(await memberToken(app, member)),
+    });
+    expect(card.status).toBe(200);
+    const code = (card.body as { code: string }).code;
+    const scanned = await app.request({
+      method: 'POST',
+      url: '/api/pos/scan',
+      headers: auth(staff),
+      payload: { code },
+    });
+    expect(scanned.status).toBe(200);
+    return { checkoutToken: (scanned.body as { checkoutToken: string }).checkoutToken, code };
+  }
+
+  async function buy(
+    member: { id: string; openid: string },
+    lines: Line[],
+    options: { key?: string; pointsToUse?: number; checkoutToken?: string; receiptNo?: string; staff?: string } = {},
+  ): Promise<TestResponse> {
+    const checkoutToken = options.checkoutToken ?? (await scan(member)).checkoutToken;
+    return app.request({
+      method: 'POST',
+      url: '/api/pos/purchases',
+      headers: {
+        ...auth(options.staff ?? cashier),
+        'idempotency-key': options.key ?? `k-${(receipt += 1)}-${Math.random()}`,
+      },
+      payload: {
+        checkoutToken,
+        storeId,
+        receiptNo: options.receiptNo ?? `R${(receipt += 1)}`,
+        lines,
+        pointsToUse: options.pointsToUse,
+      },
+    });
+  }
+
+  const refund = (purchaseId: string, body: unknown, key = `rf-${Math.random()}`, staff = cashier) =>
+    app.request({
+      method: 'POST',
+      url: `/api/pos/purchases/${purchaseId}/refunds`,
+      headers: { ...auth(staff), 'idempotency-key': key },
+      payload: body,
+    });
+
+  const balanceOf = (memberId: string) =>
+    scalar(app.huika.dataSource, 'SELECT points_balance FROM members WHERE id = ?', [memberId]);
+  const tierOf = async (memberId: string) =>
+    String(
+      (
+        (await app.huika.dataSource.query('SELECT tier_code FROM members WHERE id = ?', [memberId])) as {
+          tier_code: string;
+        }[]
+      )[0]?.tier_code,
+    );
+
+  describe("the seed program's rules", () => {
+    it('earns 1 point per ¥1 paid; specials earn nothing and get no discount', async () => {
+      await clock.setNow(Date.parse('2026-11-03T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const response = await buy(member, [
+        { sku: 'A', name: '外套', unitPriceFen: 12345, quantity: 1 },
+        { sku: 'S', name: '特价', unitPriceFen: 5000, quantity: 2, pointsEligible: false },
+      ]);
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({
+        totals: {
+          grossFen: 22345,
+          discountFen: 0,
+          couponFen: 0,
+          pointsCashFen: 0,
+          balancePaidFen: 0,
+          payableFen: 22345,
+        },
+        pointsEarned: 123,
+        pointsSpent: 0,
+        pointsBalance: 123,
+        tier: { code: 'normal' },
+        tierChanged: false,
+        couponsIssued: [],
+      });
+      await expectBooksBalanced();
+    });
+
+    it('on the 19th a 普通 member buying ¥200 eligible + ¥50 special pays ¥230 and earns 180 points', async () => {
+      await clock.setNow(Date.parse('2026-12-19T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const response = await buy(member, [
+        { sku: 'A', name: '衬衫', unitPriceFen: 10000, quantity: 2 },
+        { sku: 'S', name: '特价袜子', unitPriceFen: 5000, quantity: 1, pointsEligible: false },
+      ]);
+      expect(response.body).toMatchObject({ totals: { payableFen: 23000, discountFen: 2000 }, pointsEarned: 180 });
+    });
+
+    it('a single ¥1,000 purchase lifts 普通 to 银卡, and 银卡 then pays 9折', async () => {
+      await clock.setNow(Date.parse('2026-11-04T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const response = await buy(member, [{ sku: 'A', name: '大衣', unitPriceFen: 100000, quantity: 1 }]);
+      expect(response.body).toMatchObject({
+        tier: { code: 'silver', name: '银卡' },
+        tierChanged: true,
+        pointsEarned: 1000,
+      });
+      const next = await buy(member, [{ sku: 'B', name: '围巾', unitPriceFen: 10000, quantity: 1 }]);
+      expect(next.body).toMatchObject({ totals: { payableFen: 9000 }, tierChanged: false });
+      const me = await app.request({ method: 'GET', url: '/api/me', headers: auth(await memberToken(app, member)) });
+      expect(me.body).toMatchObject({
+        tier: { code: 'silver', discountPercent: 90 },
+        nextTier: { code: 'gold', spendNeededFen: 500000 },
+      });
+      // "再消费": the least of one ¥5,000 purchase and the ¥8,000 window less what was spent (¥1,090).
+      expect(800000 - 109000).toBeGreaterThan(500000);
+    });
+
+    it('¥3,000 spread over 180 days lifts to 银卡; spread over 200 days it does not', async () => {
+      const within = await insertMember(app.huika.dataSource);
+      const start = Date.parse('2026-01-02T12:00:00+08:00');
+      for (const day of [0, 60, 120, 179]) {
+        await clock.setNow(start + day * DAY);
+        await buy(within, [{ sku: 'A', name: '衬衫', unitPriceFen: 75000, quantity: 1 }]);
+      }
+      expect(await tierOf(within.id)).toBe('silver');
+
+      const spread = await insertMember(app.huika.dataSource);
+      for (const day of [0, 67, 134, 200]) {
+        await clock.setNow(start + day * DAY);
+        await buy(spread, [{ sku: 'A', name: '衬衫', unitPriceFen: 75000, quantity: 1 }]);
+      }
+      expect(await tierOf(spread.id)).toBe('normal');
+    });
+
+    it('birthday multipliers by tier: 银卡 earns 2x on the birthday', async () => {
+      await clock.setNow(Date.parse('2026-11-05T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource, { tierCode: 'silver', birthday: '1990-11-05' });
+      const response = await buy(member, [{ sku: 'A', name: '衬衫', unitPriceFen: 10000, quantity: 1 }]);
+      expect(response.body).toMatchObject({ totals: { payableFen: 9000 }, pointsEarned: 180 });
+    });
+  });
+
+  describe('the card code and receipts', () => {
+    it('a code used for a purchase cannot be scanned again, and the next code works at once', async () => {
+      await clock.setNow(Date.parse('2026-11-06T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const { checkoutToken, code } = await scan(member);
+      expect(
+        (await buy(member, [{ sku: 'A', name: 'x', unitPriceFen: 1000, quantity: 1 }], { checkoutToken })).status,
+      ).toBe(201);
+      const again = await app.request({
+        method: 'POST',
+        url: '/api/pos/scan',
+        headers: auth(cashier),
+        payload: { code },
+      });
+      expect(again).toMatchObject({ status: 401, body: { code: 'CARD_CODE_USED' } });
+      expect((await buy(member, [{ sku: 'A', name: 'x', unitPriceFen: 1000, quantity: 1 }])).status).toBe(201);
+    });
+
+    it('refuses the same receipt number at the same store with another key', async () => {
+      const member = await insertMember(app.huika.dataSource);
+      const line = [{ sku: 'A', name: 'x', unitPriceFen: 1000, quantity: 1 }];
+      expect((await buy(member, line, { receiptNo: 'DUP-1' })).status).toBe(201);
+      expect(await buy(member, line, { receiptNo: 'DUP-1' })).toMatchObject({
+        status: 409,
+        body: { code: 'DUPLICATE_RECEIPT' },
+      });
+    });
+
+    it('spends points as cash and gives them back on refund', async () => {
+      await clock.setNow(Date.parse('2026-11-07T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      await buy(member, [{ sku: 'A', name: 'x', unitPriceFen: 50000, quantity: 1 }]);
+      expect(await balanceOf(member.id)).toBe(500);
+      const paid = await buy(member, [{ sku: 'B', name: 'y', unitPriceFen: 10000, quantity: 1 }], { pointsToUse: 300 });
+      expect(paid.body).toMatchObject({
+        totals: { pointsCashFen: 300, payableFen: 9700 },
+        pointsSpent: 300,
+        pointsEarned: 97,
+      });
+      expect(await balanceOf(member.id)).toBe(500 - 300 + 97);
+      const refunded = await refund((paid.body as { id: string }).id, { all: true });
+      expect(refunded.body).toMatchObject({ refundFen: 9700, pointsReversed: 97, pointsRestored: 300 });
+      expect(await balanceOf(member.id)).toBe(500);
+      const tooMuch = await buy(member, [{ sku: 'B', name: 'y', unitPriceFen: 100000, quantity: 1 }], {
+        pointsToUse: 600,
+      });
+      expect(tooMuch).toMatchObject({ status: 409, body: { code: 'POINTS_INSUFFICIENT' } });
+      await expectBooksBalanced();
+    });
+  });
+
+  describe('refunds', () => {
+    it('a full refund undoes the purchase: points, tier upgrade, and leaves a debt if points were spent', async () => {
+      await clock.setNow(Date.parse('2026-11-10T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const big = await buy(member, [{ sku: 'A', name: '大衣', unitPriceFen: 100000, quantity: 1 }]);
+      expect(await tierOf(member.id)).toBe('silver');
+      const refunded = await refund((big.body as { id: string }).id, { all: true });
+      expect(refunded).toMatchObject({ status: 201, body: { refundFen: 100000, pointsReversed: 1000 } });
+      expect(await tierOf(member.id)).toBe('normal');
+      expect(await balanceOf(member.id)).toBe(0);
+      expect(await refund((big.body as { id: string }).id, { all: true })).toMatchObject({
+        status: 409,
+        body: { code: 'REFUND_EXCEEDS_PURCHASE' },
+      });
+      await expectBooksBalanced();
+    });
+
+    it('partial refunds add up to the full refund', async () => {
+      await clock.setNow(Date.parse('2026-11-11T12:00:00+08:00'));
+      const lines = [
+        { sku: 'A', name: '衬衫', unitPriceFen: 3333, quantity: 3 },
+        { sku: 'B', name: '裤子', unitPriceFen: 7777, quantity: 2 },
+      ];
+      const a = await insertMember(app.huika.dataSource, { tierCode: 'silver' });
+      const b = await insertMember(app.huika.dataSource, { tierCode: 'silver' });
+      const whole = await buy(a, lines);
+      const parts = await buy(b, lines);
+      const full = (await refund((whole.body as { id: string }).id, { all: true })).body as Record<string, number>;
+      let refundFen = 0;
+      let points = 0;
+      for (const chunk of [
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 1 },
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ]) {
+        const part = (await refund((parts.body as { id: string }).id, { lines: [chunk] })).body as Record<
+          string,
+          number
+        >;
+        refundFen += part.refundFen ?? 0;
+        points += part.pointsReversed ?? 0;
+      }
+      expect(refundFen).toBe(full.refundFen);
+      expect(points).toBe(full.pointsReversed);
+      expect(await balanceOf(a.id)).toBe(0);
+      expect(await balanceOf(b.id)).toBe(0);
+      await expectBooksBalanced();
+    });
+
+    it('property: a full refund leaves the purchase with no net effect on points', async () => {
+      const manager = await staffToken(app, 'manager');
+      await clock.setNow(Date.parse('2026-11-12T12:00:00+08:00'));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              unitPriceFen: fc.integer({ min: 1, max: 500_000 }),
+              quantity: fc.integer({ min: 1, max: 5 }),
+              pointsEligible: fc.boolean(),
+            }),
+            { minLength: 1, maxLength: 4 },
+          ),
+          fc.constantFrom('normal', 'silver', 'gold', 'diamond'),
+          async (basket, tierCode) => {
+            const member = await insertMember(app.huika.dataSource, { tierCode });
+            const lines = basket.map((l, i) => ({ sku: `S${i}`, name: '商品', ...l }));
+            const bought = await buy(member, lines);
+            expect(bought.status).toBe(201);
+            // A store manager refunds: large refunds need no separate approval then.
+            expect(
+              (await refund((bought.body as { id: string }).id, { all: true }, `p-${Math.random()}`, manager)).status,
+            ).toBe(201);
+            expect(await balanceOf(member.id)).toBe(0);
+          },
+        ),
+        { numRuns: TEST_DB === 'mysql' ? 8 : 15 },
+      );
+      await expectBooksBalanced();
+    });
+
+    it('refunds only at the store of the purchase, and large refunds need a manager', async () => {
+      await clock.setNow(Date.parse('2026-11-13T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const bought = await buy(member, [{ sku: 'A', name: 'x', unitPriceFen: 200000, quantity: 1 }]);
+      const id = (bought.body as { id: string }).id;
+      const otherStore = 'S0TH3RST0RE000000000000000';
+      await app.huika.dataSource.query(
+        "INSERT INTO stores (id, code, name, active, created_at) VALUES (?, 'S999', '分店', 1, ?)",
+        [otherStore, Date.now()],
+      );
+      const otherCashierId = '0THERCASH1ER00000000000000';
+      await app.huika.dataSource.query(
+        "INSERT INTO staff (id, username, password_hash, display_name, role, store_id, active, created_at, updated_at) VALUES (?, 'other-cashier', 'x', '分店收银', 'cashier', ?, 1, ?, ?)",
+        [otherCashierId, otherStore, Date.now(), Date.now()],
+      );
+      const otherCashier = await staffToken(app, 'other-cashier');
+      expect((await refund(id, { all: true }, 'x1', otherCashier)).status).toBe(403);
+      expect(await refund(id, { all: true }, 'x2')).toMatchObject({
+        status: 403,
+        body: { code: 'MANAGER_APPROVAL_REQUIRED' },
+      });
+      expect(
+        (await refund(id, { all: true, approval: { username: 'manager', password: 'wrong' } }, 'x3')).body,
+      ).toMatchObject({ code: 'MANAGER_APPROVAL_REQUIRED' });
+      expect(
+        (await refund(id, { all: true, approval: { username: 'manager', password: 'huika-demo' } }, 'x4')).status,
+      ).toBe(201);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('one purchase posted 50 times concurrently with one key makes one purchase and one set of postings', async () => {
+      await clock.setNow(Date.parse('2026-11-14T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const { checkoutToken } = await scan(member);
+      const body = { key: 'same-purchase', checkoutToken, receiptNo: 'CONC-1' };
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          buy(member, [{ sku: 'A', name: 'x', unitPriceFen: 20000, quantity: 1 }], body),
+        ),
+      );
+      for (const r of responses) expect([201, 409]).toContain(r.status);
+      const ok = responses.filter((r) => r.status === 201);
+      expect(ok.length).toBeGreaterThanOrEqual(1);
+      for (const r of ok) expect(r.body).toEqual(ok[0]?.body);
+      for (const r of responses.filter((x) => x.status === 409))
+        expect(r.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_PROGRESS' });
+      expect(
+        await scalar(app.huika.dataSource, 'SELECT COUNT(*) FROM purchases WHERE member_id = ?', [member.id]),
+      ).toBe(1);
+      expect(
+        await scalar(app.huika.dataSource, 'SELECT COUNT(*) FROM point_postings WHERE member_id = ?', [member.id]),
+      ).toBe(1);
+      expect(await balanceOf(member.id)).toBe(200);
+      await expectBooksBalanced();
+    });
+
+    it('two concurrent partial refunds that together exceed the purchase: one is refused', async () => {
+      await clock.setNow(Date.parse('2026-11-15T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const bought = await buy(member, [{ sku: 'A', name: 'x', unitPriceFen: 10000, quantity: 3 }]);
+      const id = (bought.body as { id: string }).id;
+      const [r1, r2] = await Promise.all([
+        refund(id, { lines: [{ sku: 'A', quantity: 2 }] }),
+        refund(id, { lines: [{ sku: 'A', quantity: 2 }] }),
+      ]);
+      const statuses = [r1?.status, r2?.status].sort();
+      expect(statuses).toEqual([201, 409]);
+      expect([r1, r2].find((r) => r?.status === 409)?.body).toMatchObject({ code: 'REFUND_EXCEEDS_PURCHASE' });
+      expect(
+        await scalar(app.huika.dataSource, 'SELECT refunded_quantity FROM purchase_lines WHERE purchase_id = ?', [id]),
+      ).toBe(2);
+      await expectBooksBalanced();
+    });
+  });
+
+  describe('period-end tier evaluation', () => {
+    it('downgrades one step after the grace period, once per period; a manual tier ends at its date', async () => {
+      const start = Date.parse('2027-02-02T12:00:00+08:00');
+      await clock.setNow(start);
+      const member = await insertMember(app.huika.dataSource);
+      await buy(member, [{ sku: 'A', name: '貂皮', unitPriceFen: 1_000_000, quantity: 1 }]);
+      expect(await tierOf(member.id)).toBe('diamond');
+      const evaluate = (asOf: string) =>
+        app.request({ method: 'POST', url: '/api/dev/evaluate-tiers', payload: { asOf } });
+
+      expect((await evaluate('2027-03-01T00:00:00+08:00')).status).toBe(200);
+      expect(await tierOf(member.id)).toBe('diamond');
+      // Past the 180-day window and the grace period: one step down, and only once in that period.
+      await evaluate('2027-09-01T00:00:00+08:00');
+      expect(await tierOf(member.id)).toBe('gold');
+      await evaluate('2027-09-15T00:00:00+08:00');
+      expect(await tierOf(member.id)).toBe('gold');
+      await evaluate('2027-10-01T00:00:00+08:00');
+      expect(await tierOf(member.id)).toBe('silver');
+
+      await clock.setNow(Date.parse('2027-10-02T12:00:00+08:00'));
+      const admin = await staffToken(app, 'admin');
+      const manual = await app.request({
+        method: 'PUT',
+        url: `/api/admin/members/${member.id}/tier`,
+        headers: auth(admin),
+        payload: { tierCode: 'diamond', until: '2027-10-20T00:00:00+08:00', reason: '大客户关怀' },
+      });
+      expect(manual.status).toBe(200);
+      expect(await tierOf(member.id)).toBe('diamond');
+      await evaluate('2027-10-21T00:00:00+08:00');
+      expect(await tierOf(member.id)).toBe('normal');
+      expect(
+        await scalar(app.huika.dataSource, 'SELECT COUNT(*) FROM tier_history WHERE member_id = ?', [member.id]),
+      ).toBe(5);
+    });
+  });
+});

@@ -1,0 +1,52 @@
+import type { DataSource } from 'typeorm';
+import { newId } from '../../src/common/ids';
+import type { TestApp } from './test-app';
+import { TokenService } from '../../src/modules/auth/token.service';
+
+let serial = 0;
+
+/** Inserts an active member directly (joining is tested on its own); returns its id and openid. */
+export async function insertMember(dataSource: DataSource, overrides: { tierCode?: string; birthday?: string } = {}) {
+  serial += 1;
+  const id = newId();
+  const openid = `o-test-${id}`;
+  const now = Date.now();
+  await dataSource.query(
+    `INSERT INTO members (id, card_no, openid, name, birthday, tier_code, points_balance, points_pending, balance_fen, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 'active', ?, ?)`,
+    [
+      id,
+      `8${String(Date.now()).slice(-7)}${String(serial).padStart(4, '0')}`,
+      openid,
+      `会员${serial}`,
+      overrides.birthday ?? null,
+      overrides.tierCode ?? 'normal',
+      now,
+      now,
+    ],
+  );
+  return { id, openid };
+}
+
+export async function staffToken(app: TestApp, username: string): Promise<string> {
+  const rows = (await app.huika.dataSource.query('SELECT id, role, store_id FROM staff WHERE username = ?', [
+    username,
+  ])) as {
+    id: string;
+    role: 'cashier' | 'manager' | 'admin';
+    store_id: string | null;
+  }[];
+  const staff = rows[0];
+  if (!staff) throw new Error(`no staff ${username}`);
+  return app.huika.app.get(TokenService).signStaff({ staffId: staff.id, role: staff.role, storeId: staff.store_id });
+}
+
+export async function memberToken(app: TestApp, member: { id: string; openid: string }): Promise<string> {
+  return app.huika.app.get(TokenService).signMember({ identity: `wx:${member.openid}`, memberId: member.id });
+}
+
+export async function scalar(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<number> {
+  const rows = (await dataSource.query(sql, params)) as Record<string, unknown>[];
+  const first = rows[0];
+  return first ? Number(Object.values(first)[0]) : 0;
+}
