@@ -16,6 +16,8 @@ import { AuthGuard } from './modules/auth/auth.guard';
 import { AuthModule } from './modules/auth/auth.module';
 import { DevModule } from './modules/dev/dev.module';
 import { DocsModule } from './modules/docs/docs.module';
+import { GiftsModule } from './modules/gifts/gifts.module';
+import { ActivitiesModule } from './modules/activities/activities.module';
 import { HealthModule } from './modules/health/health.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { MeModule } from './modules/me/me.module';
@@ -77,6 +79,8 @@ export class AppModule {
         MembersModule,
         CardHttpModule,
         ReferralHttpModule,
+        GiftsModule,
+        ActivitiesModule,
         AuthModule,
         SeedModule,
         HealthModule,

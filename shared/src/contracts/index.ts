@@ -1,6 +1,8 @@
+import { activitiesRoutes } from './activities';
 import { cardRoutes } from './card';
 import { checkoutRoutes } from './checkout';
 import { devRoutes } from './dev';
+import { giftsRoutes } from './gifts';
 import { identityRoutes } from './identity';
 import { meRoutes } from './me';
 import { membersRoutes } from './members';
@@ -10,10 +12,12 @@ import type { RouteContract } from './route';
 import { serviceRoutes } from './service';
 import { staffRoutes } from './staff';
 
+export * from './activities';
 export * from './card';
 export * from './common';
 export * from './checkout';
 export * from './dev';
+export * from './gifts';
 export * from './identity';
 export * from './me';
 export * from './members';
@@ -35,6 +39,8 @@ export const routes = {
   ...cardRoutes,
   ...referralRoutes,
   ...staffRoutes,
+  ...giftsRoutes,
+  ...activitiesRoutes,
 } satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

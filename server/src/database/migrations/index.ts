@@ -3,6 +3,7 @@ import { PointsLedger1764000000100 } from './1764000000100-points-ledger';
 import { StaffSessionsAndRateLimits1795381355007 } from './1795381355007-staff-sessions-and-rate-limits';
 import { Checkout1795390000000 } from './1795390000000-checkout';
 import { Membership1795400000000 } from './1795400000000-membership';
+import { Gifts1795410000000 } from './1795410000000-gifts';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   StaffSessionsAndRateLimits1795381355007,
   Checkout1795390000000,
   Membership1795400000000,
+  Gifts1795410000000,
 ];

@@ -1,0 +1,224 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { execute, select, Transactions } from '../../common/transactions';
+import { isUniqueViolation } from '../stores/unique-violation';
+
+export interface ActivityRow {
+  id: string;
+  name: string;
+  description: string | null;
+  startsAt: number;
+  signupDeadline: number;
+  capacity: number;
+  taken: number;
+  pointsFee: number;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SignupRow {
+  id: string;
+  activityId: string;
+  memberId: string;
+  pointsFee: number;
+  spendPostingId: string | null;
+}
+
+export type ActivityFields = Partial<
+  Pick<ActivityRow, 'name' | 'description' | 'startsAt' | 'signupDeadline' | 'pointsFee' | 'active'>
+>;
+
+type ActivitySelectRow = {
+  id: string;
+  name: string;
+  description: string | null;
+  starts_at: number | string;
+  signup_deadline: number | string;
+  capacity: number | string;
+  taken: number | string;
+  points_fee: number | string;
+  active: number | string | boolean;
+  created_at: number | string;
+  updated_at: number | string;
+};
+
+const ACTIVITY_COLUMNS =
+  'id, name, description, starts_at, signup_deadline, capacity, taken, points_fee, active, created_at, updated_at';
+
+const COLUMN_OF: Record<keyof ActivityFields, string> = {
+  name: 'name',
+  description: 'description',
+  startsAt: 'starts_at',
+  signupDeadline: 'signup_deadline',
+  pointsFee: 'points_fee',
+  active: 'active',
+};
+
+function toActivity(r: ActivitySelectRow): ActivityRow {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    startsAt: Number(r.starts_at),
+    signupDeadline: Number(r.signup_deadline),
+    capacity: Number(r.capacity),
+    taken: Number(r.taken),
+    pointsFee: Number(r.points_fee),
+    active: r.active === true || Number(r.active) === 1,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+/** The SQL of member activities and sign-ups. Seats change only by conditional UPDATEs. */
+@Injectable()
+export class ActivitiesRepository {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Transactions) private readonly transactions: Transactions,
+  ) {}
+
+  private get forUpdate(): string {
+    return this.transactions.dialect === 'mysql' ? ' FOR UPDATE' : '';
+  }
+
+  async activity(manager: EntityManager, id: string, lock = false): Promise<ActivityRow | null> {
+    const rows = await select<ActivitySelectRow>(
+      manager,
+      `SELECT ${ACTIVITY_COLUMNS} FROM activities WHERE id = ?${lock ? this.forUpdate : ''}`,
+      [id],
+    );
+    return rows[0] ? toActivity(rows[0]) : null;
+  }
+
+  /** Activities in creation order after the cursor; for members only the active ones that have not started. */
+  async activities(after: string | undefined, limit: number, upcomingAt: number | null): Promise<ActivityRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (after) {
+      where.push('id > ?');
+      params.push(after.toUpperCase());
+    }
+    if (upcomingAt !== null) {
+      where.push('active = 1 AND starts_at > ?');
+      params.push(upcomingAt);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT ${ACTIVITY_COLUMNS} FROM activities${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${Math.trunc(limit)}`,
+      params,
+    )) as ActivitySelectRow[];
+    return rows.map(toActivity);
+  }
+
+  async insertActivity(tx: EntityManager, a: ActivityRow): Promise<void> {
+    await execute(tx, `INSERT INTO activities (${ACTIVITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      a.id,
+      a.name,
+      a.description,
+      a.startsAt,
+      a.signupDeadline,
+      a.capacity,
+      a.taken,
+      a.pointsFee,
+      a.active,
+      a.createdAt,
+      a.updatedAt,
+    ]);
+  }
+
+  async updateActivity(tx: EntityManager, id: string, fields: ActivityFields, now: number): Promise<void> {
+    const entries = Object.entries(fields) as [keyof ActivityFields, unknown][];
+    const sets = [...entries.map(([field]) => `${COLUMN_OF[field]} = ?`), 'updated_at = ?'];
+    await execute(tx, `UPDATE activities SET ${sets.join(', ')} WHERE id = ?`, [
+      ...entries.map(([, value]) => value),
+      now,
+      id,
+    ]);
+  }
+
+  async balanceOf(memberId: string): Promise<number> {
+    const rows = (await this.dataSource.query('SELECT points_balance FROM members WHERE id = ?', [memberId])) as {
+      points_balance: number | string;
+    }[];
+    return Number(rows[0]?.points_balance ?? 0);
+  }
+
+  /** Sets the capacity unless fewer seats than are taken; false if refused. */
+  async setCapacity(tx: EntityManager, id: string, capacity: number): Promise<boolean> {
+    return (
+      (await execute(tx, 'UPDATE activities SET capacity = ? WHERE id = ? AND taken <= ?', [
+        capacity,
+        id,
+        capacity,
+      ])) === 1
+    );
+  }
+
+  /** Takes a seat if one is free and sign-ups are still open: the statement that settles who gets the last seat. */
+  async takeSeat(tx: EntityManager, id: string, now: number): Promise<boolean> {
+    return (
+      (await execute(
+        tx,
+        'UPDATE activities SET taken = taken + 1 WHERE id = ? AND active = 1 AND taken < capacity AND signup_deadline >= ?',
+        [id, now],
+      )) === 1
+    );
+  }
+
+  async releaseSeat(tx: EntityManager, id: string): Promise<void> {
+    await execute(tx, 'UPDATE activities SET taken = taken - 1 WHERE id = ? AND taken > 0', [id]);
+  }
+
+  /** Inserts a standing sign-up; false when the member has one for this activity already (the unique seat key). */
+  async insertSignup(tx: EntityManager, s: SignupRow & { now: number }): Promise<boolean> {
+    try {
+      await execute(
+        tx,
+        `INSERT INTO activity_signups (id, activity_id, member_id, seat_key, status, points_fee, spend_posting_id, created_at)
+         VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`,
+        [s.id, s.activityId, s.memberId, s.memberId, s.pointsFee, s.spendPostingId, s.now],
+      );
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async standingSignup(manager: EntityManager, activityId: string, memberId: string): Promise<SignupRow | null> {
+    const rows = await select<{ id: string; points_fee: number | string; spend_posting_id: string | null }>(
+      manager,
+      'SELECT id, points_fee, spend_posting_id FROM activity_signups WHERE activity_id = ? AND seat_key = ?',
+      [activityId, memberId],
+    );
+    const row = rows[0];
+    return row
+      ? { id: row.id, activityId, memberId, pointsFee: Number(row.points_fee), spendPostingId: row.spend_posting_id }
+      : null;
+  }
+
+  /** Which of these activities the member holds a standing sign-up for. */
+  async signedUpAmong(memberId: string, activityIds: string[]): Promise<Set<string>> {
+    if (activityIds.length === 0) return new Set();
+    const rows = (await this.dataSource.query(
+      `SELECT activity_id FROM activity_signups WHERE seat_key = ? AND activity_id IN (${activityIds.map(() => '?').join(', ')})`,
+      [memberId, ...activityIds],
+    )) as { activity_id: string }[];
+    return new Set(rows.map((r) => r.activity_id));
+  }
+
+  /** Standing to cancelled, once; the seat key becomes the sign-up's own id, which frees the member's key. */
+  async cancelSignup(tx: EntityManager, id: string, now: number): Promise<boolean> {
+    const changed = await execute(
+      tx,
+      "UPDATE activity_signups SET status = 'cancelled', seat_key = id, cancelled_at = ? WHERE id = ? AND status = 'active'",
+      [now, id],
+    );
+    return changed === 1;
+  }
+
+  async setRestorePosting(tx: EntityManager, id: string, postingId: string): Promise<void> {
+    await execute(tx, 'UPDATE activity_signups SET restore_posting_id = ? WHERE id = ?', [postingId, id]);
+  }
+}
