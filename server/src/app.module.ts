@@ -31,6 +31,8 @@ import { ProgramModule } from './modules/program/program.module';
 import { SeedModule } from './modules/seed/seed.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { CheckoutModule } from './modules/checkout/checkout.module';
+import { CouponsHttpModule } from './modules/coupons/coupons-http.module';
+import { CouponsModule } from './modules/coupons/coupons.module';
 import { TiersModule } from './modules/tiers/tiers.module';
 import { StaffModule } from './modules/staff/staff.module';
 import { StoresModule } from './modules/stores/stores.module';
@@ -69,6 +71,7 @@ export class AppModule {
         StoresModule,
         StaffModule,
         LedgerModule,
+        CouponsModule,
         TiersModule,
         CampaignsModule,
         CheckoutModule,
@@ -81,6 +84,7 @@ export class AppModule {
         ReferralHttpModule,
         GiftsModule,
         ActivitiesModule,
+        CouponsHttpModule,
         AuthModule,
         SeedModule,
         HealthModule,

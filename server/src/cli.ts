@@ -18,6 +18,9 @@ import { PointsService } from './modules/ledger/points.service';
 import { ReconcileService } from './modules/ledger/reconcile.service';
 import { CardModule } from './modules/card/card.module';
 import { CardCodeService } from './modules/card/card-code.service';
+import { CouponBatchesService } from './modules/coupons/coupon-batches.service';
+import { CouponsModule } from './modules/coupons/coupons.module';
+import { CouponsService } from './modules/coupons/coupons.service';
 import { ReferralModule } from './modules/referral/referral.module';
 import { ReferralService } from './modules/referral/referral.service';
 import { ProgramModule } from './modules/program/program.module';
@@ -41,6 +44,7 @@ class CliModule {
         IdempotencyModule,
         AuditModule,
         LedgerModule,
+        CouponsModule,
         TiersModule,
         ReferralModule,
         CardModule,
@@ -217,6 +221,51 @@ program
         if (batch.granted + batch.refused === 0) break;
       }
       process.stdout.write(`granted ${granted} referral rewards, refused ${refused} (referrer closed)\n`);
+    });
+  });
+
+program
+  .command('expire-coupons')
+  .description('mark every available coupon past its validity expired, in batches; safe to run again')
+  .option('--as-of <iso>', 'expire what is past its validity at this instant (default: now)', isoInstant)
+  .action(async (options: { asOf?: number }) => {
+    await withContext(async (context) => {
+      const asOf = options.asOf ?? context.get(Clock).now();
+      const expired = await context.get(CouponsService).expireDue(asOf);
+      process.stdout.write(`expired ${expired} coupons past their validity at ${new Date(asOf).toISOString()}\n`);
+    });
+  });
+
+program
+  .command('issue-birthday-coupons')
+  .description("issue the program's birthday coupons to members born this month (run daily); once per member and year")
+  .option('--as-of <iso>', 'the month of this instant (default: now)', isoInstant)
+  .action(async (options: { asOf?: number }) => {
+    await withContext(async (context) => {
+      const asOf = options.asOf ?? context.get(Clock).now();
+      const result = await context.get(CouponsService).issueBirthday(asOf);
+      process.stdout.write(`birthday coupons: ${result.issued} issued, ${result.skipped} skipped (limit or quota)\n`);
+    });
+  });
+
+program
+  .command('issue-coupon-batch')
+  .description('run or resume a headquarters coupon batch to its end; nobody gets a second coupon from one batch')
+  .requiredOption('--batch <id>', 'the batch id given when it was created')
+  .option('--rescan', 'walk the whole audience again, a finished batch too (issues only what is missing)')
+  .action(async (options: { batch: string; rescan?: boolean }) => {
+    await withContext(async (context) => {
+      const result = await context.get(CouponBatchesService).run(options.batch, { rescan: options.rescan ?? false });
+      if (!result.ran) {
+        process.stdout.write(
+          result.state === 'done'
+            ? `batch ${options.batch} is done already (use --rescan to walk it again)\n`
+            : `batch ${options.batch} is being run by another process; try again when its lease ends\n`,
+        );
+      }
+      process.stdout.write(
+        `batch ${options.batch}: ${result.state}, ${result.issued} issued, ${result.skipped} skipped of ${result.total}\n`,
+      );
     });
   });
 

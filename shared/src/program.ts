@@ -102,6 +102,20 @@ export const ProgramConfigSchema = z.object({
       monthlyCap: z.number().int().min(0).default(100),
     })
     .prefault({}),
+  coupons: z
+    .object({
+      /** 入会有礼 (DOMAIN §1): coupon templates every new member receives in the join transaction. */
+      joinGiftTemplateIds: z.array(z.string().min(1).max(26)).max(10).default([]),
+      /** Birthday gifts (DOMAIN §8): issued once a year in the member's birthday month (`huika issue-birthday-coupons`). */
+      birthdayTemplateIds: z.array(z.string().min(1).max(26)).max(10).default([]),
+      /** Issued to the referrer when the referral reward is granted (DOMAIN §11). */
+      referralTemplateIds: z.array(z.string().min(1).max(26)).max(10).default([]),
+      /** By tier code: issued once when a member is first upgraded to that tier (DOMAIN §7). */
+      tierUpgradeTemplateIds: z
+        .record(z.string().min(1).max(32), z.array(z.string().min(1).max(26)).max(10))
+        .default({}),
+    })
+    .prefault({}),
   refunds: z
     .object({
       /** Refunds above this amount need a store manager's approval. */

@@ -98,7 +98,10 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
             tier: { code: 'normal' },
             points: 0,
             balanceFen: 0,
-            coupons: [],
+            // The demo program's join gift (DOMAIN §1), usable at this till.
+            coupons: [
+              { name: '¥10 入会礼券', kind: 'cashOff', valueFen: 1000, minSpendFen: 5000, status: 'available' },
+            ],
           },
         },
       });

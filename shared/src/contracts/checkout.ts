@@ -47,6 +47,8 @@ export const QuoteResponse = z.object({
   discount: z.object({ source: z.enum(['tier', 'memberDay', 'campaign']).nullable(), percent: z.number().int() }),
   multiplier: z.number(),
   pointsClamped: z.boolean(),
+  /** The coupons of `couponIds` and what each takes off (their sum is totals.couponFen). */
+  coupons: z.array(z.object({ id: z.string(), name: z.string(), amountFen: z.number().int() })).default([]),
   lines: z.array(
     z.object({
       sku: z.string(),
@@ -67,7 +69,10 @@ export const PurchaseResponse = z.object({
   pointsBalance: z.number().int(),
   tier: z.object({ code: z.string(), name: z.string() }),
   tierChanged: z.boolean(),
+  /** Coupons this purchase earned (a tier-upgrade coupon). */
   couponsIssued: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** The coupons of `couponIds`, now used, and what each took off. */
+  couponsUsed: z.array(z.object({ id: z.string(), name: z.string(), amountFen: z.number().int() })).default([]),
 });
 
 export const RefundBody = z.union([
@@ -91,7 +96,8 @@ export const RefundResponse = z.object({
   pointsReversed: z.number().int(),
   pointsRestored: z.number().int(),
   balanceRestoredFen: z.number().int(),
-  couponsRestored: z.array(z.object({ id: z.string() })),
+  /** Coupons of a purchase refunded in full that are still valid: usable again (DOMAIN §6). */
+  couponsRestored: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 
 export const PurchaseView = z.object({
@@ -152,7 +158,7 @@ export const CampaignView = z.object({
 export const CampaignPatch = z.object({
   active: z.boolean().optional(),
   endsAt: IsoDateTime.optional(),
-  budgetCap: z.number().int().min(1).optional(),
+  budgetCap: z.number().int().min(1).max(1_000_000_000).optional(),
 });
 
 export const SetTierBody = z.object({
@@ -170,6 +176,15 @@ export const EvaluateTiersResponse = z.object({
   manualEnded: z.number().int(),
 });
 
+/** Why `couponIds` can be refused at the till. */
+const COUPON_ERRORS = [
+  'COUPON_NOT_FOUND',
+  'COUPON_USED',
+  'COUPON_EXPIRED',
+  'COUPON_NOT_APPLICABLE',
+  'COUPON_NOT_STACKABLE',
+] as const;
+
 export const checkoutRoutes = {
   quote: defineRoute({
     method: 'POST',
@@ -180,7 +195,7 @@ export const checkoutRoutes = {
     body: QuoteBody,
     status: 200,
     response: QuoteResponse,
-    errors: ['TOKEN_EXPIRED', 'CARD_LAPSED', 'POINTS_NOT_ALLOWED'],
+    errors: ['TOKEN_EXPIRED', 'CARD_LAPSED', 'POINTS_NOT_ALLOWED', ...COUPON_ERRORS],
   }),
   purchase: defineRoute({
     method: 'POST',
@@ -199,6 +214,7 @@ export const checkoutRoutes = {
       'CARD_LAPSED',
       'TOKEN_EXPIRED',
       'BALANCE_INSUFFICIENT',
+      ...COUPON_ERRORS,
     ],
   }),
   refund: defineRoute({

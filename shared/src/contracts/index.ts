@@ -1,6 +1,7 @@
 import { activitiesRoutes } from './activities';
 import { cardRoutes } from './card';
 import { checkoutRoutes } from './checkout';
+import { couponsRoutes } from './coupons';
 import { devRoutes } from './dev';
 import { giftsRoutes } from './gifts';
 import { identityRoutes } from './identity';
@@ -16,6 +17,7 @@ export * from './activities';
 export * from './card';
 export * from './common';
 export * from './checkout';
+export * from './coupons';
 export * from './dev';
 export * from './gifts';
 export * from './identity';
@@ -41,6 +43,7 @@ export const routes = {
   ...staffRoutes,
   ...giftsRoutes,
   ...activitiesRoutes,
+  ...couponsRoutes,
 } satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

@@ -31,7 +31,7 @@ export interface RouteContract<
   body?: TBody;
   query?: TQuery;
   /** Status of a successful answer. */
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   response?: TResponse;
   errors?: readonly ErrorCode[];
 }

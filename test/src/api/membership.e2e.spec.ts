@@ -119,7 +119,8 @@ describe(`membership end to end, on ${TEST_DB}`, () => {
           cardNo: joined.body.cardNo,
           name: '张三',
           phoneMasked: masked(phone),
-          coupons: [],
+          // The demo program's join gift (DOMAIN §1).
+          coupons: [{ name: '¥10 入会礼券', valueFen: 1000, status: 'available' }],
         },
       },
     });

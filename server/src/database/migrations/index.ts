@@ -4,6 +4,7 @@ import { StaffSessionsAndRateLimits1795381355007 } from './1795381355007-staff-s
 import { Checkout1795390000000 } from './1795390000000-checkout';
 import { Membership1795400000000 } from './1795400000000-membership';
 import { Gifts1795410000000 } from './1795410000000-gifts';
+import { Coupons1795420000000 } from './1795420000000-coupons';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Checkout1795390000000,
   Membership1795400000000,
   Gifts1795410000000,
+  Coupons1795420000000,
 ];

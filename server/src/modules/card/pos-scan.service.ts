@@ -8,6 +8,7 @@ import { Clock } from '../../common/clock';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { select, Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
+import { CouponsService } from '../coupons/coupons.service';
 import { PhoneVault } from '../identity/phone-vault';
 import { ProgramService } from '../program/program.service';
 import { POS_MANUAL_PER_CARD, POS_MANUAL_PER_STAFF, POS_SCAN_PER_STAFF } from './card-limits';
@@ -45,6 +46,7 @@ export class PosScanService {
     private readonly vault: PhoneVault,
     private readonly program: ProgramService,
     private readonly audit: AuditService,
+    private readonly coupons: CouponsService,
     private readonly transactions: Transactions,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -98,7 +100,7 @@ export class PosScanService {
         pointsPending: Number(member.points_pending),
         balanceFen: Number(member.balance_fen),
         cardValidUntil: cardValidUntil === null ? null : new Date(cardValidUntil).toISOString(),
-        coupons: [],
+        coupons: await this.coupons.usableAtTill(member.id, staff.storeId),
       },
     };
   }

@@ -25,6 +25,8 @@ import { AuditService } from '../audit/audit.service';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { CardCodeService } from '../card/card-code.service';
 import { CheckoutTokenService } from '../card/checkout-token.service';
+import type { AppliedCoupon } from '../coupons/coupon-engine';
+import { CouponCheckoutService } from '../coupons/coupon-checkout.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { MeService } from '../me/me.service';
 import { ProgramService } from '../program/program.service';
@@ -36,6 +38,8 @@ import { CheckoutRepository, type MemberAtTill } from './checkout.repository';
 type Quote = z.output<typeof QuoteBody>;
 type Purchase = z.output<typeof PurchaseBody>;
 type Refund = z.output<typeof RefundBody>;
+
+const couponLine = (c: AppliedCoupon) => ({ id: c.couponId, name: c.name, amountFen: c.amountFen });
 
 /**
  * The till (DOMAIN §3, §6, §7, §8): quotes, purchases and refunds. A purchase is one transaction: the
@@ -50,6 +54,7 @@ export class CheckoutService {
     private readonly ledger: LedgerService,
     private readonly tiers: TierService,
     private readonly campaigns: CampaignsService,
+    private readonly coupons: CouponCheckoutService,
     private readonly checkoutTokens: CheckoutTokenService,
     private readonly cardCodes: CardCodeService,
     private readonly referrals: ReferralService,
@@ -65,8 +70,7 @@ export class CheckoutService {
     return this.transactions.run(async (tx) => {
       const program = await this.program.get(tx);
       const member = await this.usableMember(tx, program, memberId);
-      const storeId = staff.storeId ?? '';
-      const pricing = await this.price(tx, program, member, storeId, body);
+      const { pricing, coupons } = await this.price(tx, program, member, staff.storeId, body);
       return {
         totals: pricing.totals,
         pointsEarned: pricing.pointsEarned,
@@ -82,6 +86,7 @@ export class CheckoutService {
           paidFen: l.paidFen,
           pointsEarned: l.pointsEarned,
         })),
+        coupons: coupons.map(couponLine),
       };
     });
   }
@@ -105,13 +110,20 @@ export class CheckoutService {
         const program = await this.program.get(tx);
         const member = await this.usableMember(tx, program, memberId);
         const now = this.clock.now();
-        let pricing = await this.price(tx, program, member, body.storeId, body);
+        let { pricing, coupons } = await this.price(tx, program, member, body.storeId, body);
         // The campaign's budget is spent atomically; if it ran out since the quote, price without it.
         if (
           pricing.discount.campaignId &&
           !(await this.campaigns.spendBudget(tx, pricing.discount.campaignId, pricing.totals.discountFen))
         ) {
-          pricing = await this.price(tx, program, member, body.storeId, body, pricing.discount.campaignId);
+          ({ pricing, coupons } = await this.price(
+            tx,
+            program,
+            member,
+            body.storeId,
+            body,
+            pricing.discount.campaignId,
+          ));
         }
         const purchaseId = newId();
         await this.repository.insertPurchase(tx, {
@@ -125,6 +137,7 @@ export class CheckoutService {
           cardCodeHash,
           now,
         });
+        await this.coupons.markUsed(tx, { memberId, purchaseId, applied: coupons, now });
         const pointsSpentByLine = prorate(
           pricing.pointsSpent,
           pricing.lines.map((l) => l.pointsCashFen),
@@ -172,7 +185,8 @@ export class CheckoutService {
           pointsBalance: balance,
           tier: { code: tier.tier.code, name: tier.tier.name },
           tierChanged: tier.changed,
-          couponsIssued: [],
+          couponsIssued: tier.couponsIssued,
+          couponsUsed: coupons.map(couponLine),
         };
       },
     );
@@ -260,6 +274,10 @@ export class CheckoutService {
           return l.refundedQuantity + refunded >= l.quantity;
         });
         await this.repository.addRefunded(tx, purchaseId, refundFen, paidFen, fully);
+        // A coupon comes back only when the whole purchase has been refunded, and only if still valid (DOMAIN §6).
+        const couponsRestored = fully
+          ? await this.coupons.restoreAfterFullRefund(tx, purchaseId, this.clock.now())
+          : [];
         const member = await this.repository.memberAtTill(tx, purchase.memberId).catch(() => null);
         if (member) await this.tiers.afterRefund(tx, program, member, purchase, refundId, staff.staffId);
         await this.referrals.onPurchaseRefunded(tx, { purchaseId });
@@ -267,9 +285,18 @@ export class CheckoutService {
           actor: { kind: 'staff', id: staff.staffId },
           action: 'purchase.refund',
           target: { kind: 'purchase', id: purchaseId },
-          after: { refundId, refundFen, paidFen, pointsReversed, pointsRestored, balanceRestoredFen, approvedBy },
+          after: {
+            refundId,
+            refundFen,
+            paidFen,
+            pointsReversed,
+            pointsRestored,
+            balanceRestoredFen,
+            approvedBy,
+            couponsRestored: couponsRestored.map((c) => c.id),
+          },
         });
-        return { id: refundId, refundFen, pointsReversed, pointsRestored, balanceRestoredFen, couponsRestored: [] };
+        return { id: refundId, refundFen, pointsReversed, pointsRestored, balanceRestoredFen, couponsRestored };
       },
     );
   }
@@ -398,35 +425,54 @@ export class CheckoutService {
     return member;
   }
 
+  /**
+   * Prices the basket. With coupons, twice: first without them, for the lines after the member discount
+   * that the coupons' rules measure; then with what the coupon engine says they take off.
+   */
   private async price(
     tx: EntityManager,
     program: ProgramConfig,
     member: MemberAtTill,
-    storeId: string,
+    storeId: string | null,
     body: Quote,
     excludeCampaign: string | null = null,
-  ): Promise<PricingResult> {
+  ): Promise<{ pricing: PricingResult; coupons: AppliedCoupon[] }> {
     const now = this.clock.now();
     const tier = tierOf(program, member.tierCode);
-    const campaigns = (await this.campaigns.activeFor(tx, program, { storeId, tierCode: tier.code, at: now })).filter(
-      (c) => c.id !== excludeCampaign,
-    );
+    const campaigns = (
+      await this.campaigns.activeFor(tx, program, { storeId: storeId ?? '', tierCode: tier.code, at: now })
+    ).filter((c) => c.id !== excludeCampaign);
     try {
-      return priceBasket({
+      const basket = {
         lines: body.lines as BasketLine[],
         program,
         tier,
         isMemberDay: isMemberDay(program, now),
         isBirthday: isBirthday(program, member.birthday, now),
         campaigns,
-        coupons: [],
-        pointsToUse: body.pointsToUse ?? 0,
-        payWithBalanceFen: body.payWithBalanceFen ?? 0,
         earnedToday:
           program.earning.dailyCap === null
             ? 0
             : await this.repository.earnedSince(tx, member.id, startOfLocalDay(program, now)),
+      };
+      const couponIds = body.couponIds ?? [];
+      const coupons =
+        couponIds.length === 0
+          ? []
+          : await this.coupons.apply(tx, {
+              memberId: member.id,
+              couponIds,
+              storeId,
+              lines: priceBasket({ ...basket, coupons: [], pointsToUse: 0, payWithBalanceFen: 0 }).lines,
+              now,
+            });
+      const pricing = priceBasket({
+        ...basket,
+        coupons,
+        pointsToUse: body.pointsToUse ?? 0,
+        payWithBalanceFen: body.payWithBalanceFen ?? 0,
       });
+      return { pricing, coupons };
     } catch (error) {
       if (error instanceof PricingError) throw new AppError(error.code, error.message);
       throw error;

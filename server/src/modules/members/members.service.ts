@@ -13,6 +13,7 @@ import { AuditService } from '../audit/audit.service';
 import { TokenService } from '../auth/token.service';
 import { CardCodeService } from '../card/card-code.service';
 import { withNewCardNo } from '../card/card-number';
+import { CouponsService } from '../coupons/coupons.service';
 import { PhoneVault, type ProtectedPhone } from '../identity/phone-vault';
 import { WECHAT_API, type WechatApi } from '../identity/wechat.api';
 import { LedgerService } from '../ledger/ledger.service';
@@ -64,6 +65,7 @@ export class MembersService {
     private readonly scenes: ScenesService,
     private readonly program: ProgramService,
     private readonly ledger: LedgerService,
+    private readonly coupons: CouponsService,
     private readonly cardCodes: CardCodeService,
     private readonly referrals: ReferralService,
     private readonly audit: AuditService,
@@ -197,6 +199,8 @@ export class MembersService {
         { source: 'join', program },
       );
     }
+    // The join-gift coupons: the trigger (join, member id) is unique per template, so they too come once.
+    const giftCoupons = await this.coupons.issueOnJoin(tx, memberId, program);
     await this.audit.record(tx, {
       actor: { kind: 'member', id: memberId },
       action: 'member.join',
@@ -206,6 +210,7 @@ export class MembersService {
         scene: attribution.scene?.code ?? null,
         consentVersion: body.consentVersion,
         joinGiftPoints: giftPoints,
+        joinGiftCoupons: giftCoupons.map((c) => c.id),
         referral: referral ? { state: referral.state, reason: referral.reason } : null,
       },
     });

@@ -6,6 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
 import { execute, select, Transactions } from '../../common/transactions';
+import { CouponsService } from '../coupons/coupons.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { SYSTEM_ACTOR } from '../ledger/ledger.types';
 import { insertIfAbsent } from '../members/insert-if-absent';
@@ -84,6 +85,7 @@ export class ReferralService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly program: ProgramService,
+    private readonly coupons: CouponsService,
     private readonly transactions: Transactions,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -287,6 +289,8 @@ export class ReferralService {
       );
       await execute(tx, 'UPDATE referrals SET reward_posting_id = ? WHERE id = ?', [posting.postingId, id]);
     }
+    // The referrer's coupons, if the program gives any (once per referral: the referral is the trigger).
+    await this.coupons.issueOnReferral(tx, referral.referrer_id, id, program);
     return 'granted';
   }
 

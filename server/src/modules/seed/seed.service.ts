@@ -8,6 +8,7 @@ import { ConfigError, type AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { withMigrationLock } from '../../database/data-source';
 import { AppSettingEntity, GiftEntity, StaffEntity, StoreEntity } from '../../database/entities';
+import { CouponsRepository } from '../coupons/coupons.repository';
 import { ProgramService } from '../program/program.service';
 
 const DEMO_SEEDED = 'demo_seeded';
@@ -28,6 +29,7 @@ export class SeedService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
     private readonly program: ProgramService,
+    private readonly coupons: CouponsRepository,
   ) {}
 
   /** Runs on every start; safe with several instances starting at once (named lock, insert-if-absent). */
@@ -73,7 +75,10 @@ export class SeedService {
     return generated;
   }
 
-  /** The demo program (README): store S001 旗舰店, a cashier and a manager, three gifts. Once per database. */
+  /**
+   * The demo program (README): store S001 旗舰店, a cashier and a manager, three gifts, and the join gift of
+   * DOMAIN §1 (a ¥10 coupon: ¥10 off from ¥50, valid 30 days). Once per database.
+   */
   private async seedDemo(manager: EntityManager, now: number): Promise<boolean> {
     const settings = manager.getRepository(AppSettingEntity);
     if (await settings.exists({ where: { name: DEMO_SEEDED } })) return false;
@@ -138,8 +143,44 @@ export class SeedService {
         gift('保温杯 350ml', '316 不锈钢真空保温杯', 1200, 80, 1),
         gift('¥20 代金券礼包', '满 ¥100 可用，兑换后到店核销', 2000, 500, 5),
       ]);
+    await this.seedJoinGift(manager, now);
     await settings.insert({ name: DEMO_SEEDED, value: new Date(now).toISOString(), updatedAt: now });
-    this.logger.log('seeded the demo program: store S001, staff cashier and manager, three gifts');
+    this.logger.log('seeded the demo program: store S001, staff cashier and manager, three gifts, the join gift');
     return true;
+  }
+
+  /** 入会有礼: the "¥10 入会礼券" template, made the program's join gift unless one is configured already. */
+  private async seedJoinGift(manager: EntityManager, now: number): Promise<void> {
+    const program = await this.program.get(manager);
+    if (program.coupons.joinGiftTemplateIds.length > 0) return;
+    const templateId = newId();
+    await this.coupons.insertTemplate(manager, {
+      id: templateId,
+      name: '¥10 入会礼券',
+      kind: 'cashOff',
+      valueFen: 1000,
+      percent: null,
+      maxDiscountFen: null,
+      minSpendFen: 5000,
+      sku: null,
+      categories: null,
+      storeIds: null,
+      validFrom: null,
+      validTo: null,
+      validDays: 30,
+      totalQuota: null,
+      issuedCount: 0,
+      perMemberLimit: 1,
+      stackable: false,
+      active: true,
+      createdBy: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    program.coupons.joinGiftTemplateIds = [templateId];
+    await manager.query('UPDATE program_config SET config = ?, revision = revision + 1, updated_at = ? WHERE id = 1', [
+      JSON.stringify(program),
+      now,
+    ]);
   }
 }

@@ -7,6 +7,7 @@ import { Clock } from '../../common/clock';
 import { execute, select, Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
 import { startOfLocalYear } from '../checkout/calendar';
+import { CouponsService } from '../coupons/coupons.service';
 import { ProgramService } from '../program/program.service';
 import { TierRepository } from './tier.repository';
 
@@ -37,6 +38,7 @@ export class TierService {
     private readonly repository: TierRepository,
     private readonly program: ProgramService,
     private readonly audit: AuditService,
+    private readonly coupons: CouponsService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(Transactions) private readonly transactions: Transactions,
   ) {}
@@ -65,17 +67,20 @@ export class TierService {
     };
   }
 
-  /** After a purchase is written: upgrade at once when it qualifies the member for a higher tier. */
+  /**
+   * After a purchase is written: upgrade at once when it qualifies the member for a higher tier, with the
+   * program's coupons for reaching that tier (once per member and tier).
+   */
   async afterPurchase(
     tx: EntityManager,
     program: ProgramConfig,
     member: MemberTierState,
     purchase: { id: string; paidFen: number; staffId: string },
-  ): Promise<{ tier: Tier; changed: boolean }> {
+  ): Promise<{ tier: Tier; changed: boolean; couponsIssued: { id: string; name: string }[] }> {
     const now = this.clock.now();
     const current = tierOf(program, member.tierCode);
     const qualified = qualifiedTier(program, await this.facts(tx, program, member.id, now, purchase.paidFen));
-    if (qualified.rank <= current.rank) return { tier: current, changed: false };
+    if (qualified.rank <= current.rank) return { tier: current, changed: false, couponsIssued: [] };
     await this.repository.setTier(tx, {
       memberId: member.id,
       from: current.code,
@@ -85,7 +90,8 @@ export class TierService {
       actorId: purchase.staffId,
       now,
     });
-    return { tier: qualified, changed: true };
+    const coupons = await this.coupons.issueOnTierUpgrade(tx, member.id, qualified.code, program);
+    return { tier: qualified, changed: true, couponsIssued: coupons.map((c) => ({ id: c.id, name: c.name })) };
   }
 
   /**
