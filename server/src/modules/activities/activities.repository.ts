@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { execute, select, Transactions } from '../../common/transactions';
-import { isUniqueViolation } from '../stores/unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 
 export interface ActivityRow {
   id: string;

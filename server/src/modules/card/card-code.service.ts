@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock';
 import { SettingsService } from '../../common/settings.service';
 import { execute, select, Transactions } from '../../common/transactions';
 import { insertIfAbsent } from '../members/insert-if-absent';
-import { isUniqueViolation } from '../stores/unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { ProgramService } from '../program/program.service';
 
 const FORMAT = 'HK1';

@@ -2,6 +2,7 @@ import type { PricedLine, PricingResult } from '@huika/shared';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { newId } from '../../common/ids';
 import { execute, select } from '../../common/transactions';
 
@@ -53,12 +54,6 @@ export interface PurchaseLineRow {
 }
 
 const n = (value: unknown) => Number(value);
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
-}
 
 const PURCHASE_COLUMNS = `id, store_id, receipt_no, member_id, paid_fen, refunded_fen, points_earned, points_spent, earn_posting_id,
   spend_posting_id, tier_before, tier_after, status, gross_fen, discount_fen, coupon_fen, points_cash_fen, balance_paid_fen,
@@ -173,7 +168,7 @@ export class CheckoutRepository {
         ],
       );
     } catch (error) {
-      if (isDuplicateKey(error)) {
+      if (isUniqueViolation(error)) {
         throw new AppError('DUPLICATE_RECEIPT', `receipt ${p.receiptNo} was already posted at this store`);
       }
       throw error;

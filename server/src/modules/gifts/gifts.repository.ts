@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { execute, select, Transactions } from '../../common/transactions';
 import { GiftEntity } from '../../database/entities';
-import { isUniqueViolation } from '../stores/unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { newPickupCode } from './pickup-code';
 
 export type RedemptionStatus = 'pending' | 'collected' | 'exchanged';

@@ -4,7 +4,7 @@ import { AppError } from '../../common/app-error';
 import { Clock } from '../../common/clock';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { execute, select, Transactions } from '../../common/transactions';
-import { isUniqueViolation } from '../stores/unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { SMS_SEND_PER_IP, SMS_SEND_PER_PHONE, SMS_VERIFY_PER_IP, SMS_VERIFY_PER_PHONE } from './identity-limits';
 import { PhoneVault } from './phone-vault';
 import { SMS_PROVIDER, type SmsProvider } from './sms.provider';

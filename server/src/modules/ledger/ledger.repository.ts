@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { execute, select, Transactions } from '../../common/transactions';
 import type { Account, Actor, LotSource, PostingKind, RefType } from './ledger.types';
 
@@ -73,12 +74,6 @@ function placeholders(columns: number, rows: number): string {
   return new Array(rows).fill(row).join(', ');
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
-}
-
 /** The ledger's SQL. Statements are plain and portable; the few dialect differences are branched here. */
 @Injectable()
 export class LedgerRepository {
@@ -108,7 +103,7 @@ export class LedgerRepository {
         ]),
       );
     } catch (error) {
-      if (isDuplicateKey(error)) {
+      if (isUniqueViolation(error)) {
         throw new AppError('CONFLICT', 'this cause has already been posted to the ledger', {
           causes: postings.map((p) => `${p.kind}:${p.refType}:${p.refId}`),
         });

@@ -9,7 +9,7 @@ import { Clock } from '../../common/clock';
 import { execute, select, Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
 import { joinPagePath } from '../referral/referral.service';
-import { isUniqueViolation } from '../stores/unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { sceneQrDataUrl, sceneQrPng, sceneUrl } from './scene-qr';
 
 export type SceneKindValue = 'store' | 'staff' | 'campaign' | 'referrer';

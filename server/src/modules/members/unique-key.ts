@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../stores/unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 
 /**
  * The unique key a duplicate-key error names: MariaDB/MySQL "Duplicate entry '…' for key 'uq_members_openid'"

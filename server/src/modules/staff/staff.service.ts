@@ -11,7 +11,7 @@ import { hashPassword } from '../../common/password';
 import { StaffEntity } from '../../database/entities';
 import { AuditService, auditActorOf } from '../audit/audit.service';
 import { StoresService } from '../stores/stores.service';
-import { isUniqueViolation } from '../stores/unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { RefreshTokens } from './refresh-tokens';
 import { staffView } from './staff.views';
 

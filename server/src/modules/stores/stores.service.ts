@@ -10,7 +10,7 @@ import { newId } from '../../common/ids';
 import { StoreEntity } from '../../database/entities';
 import { AuditService, auditActorOf } from '../audit/audit.service';
 import { storeView } from './store.views';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '../../database/unique-violation';
 
 type StoreOut = z.output<typeof StoreView>;
 
