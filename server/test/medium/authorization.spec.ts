@@ -13,6 +13,7 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/health',
   'GET /api/openapi.json',
   'GET /api/docs',
+  'GET /api/program',
   'POST /api/auth/staff',
   'POST /api/auth/staff/refresh',
   'POST /api/auth/staff/logout',

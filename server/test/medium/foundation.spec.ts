@@ -186,6 +186,22 @@ describe(`foundation on ${TEST_DB}`, () => {
       }
     });
 
+    it("publishes the program's tier ladder and rules for the member pages", async () => {
+      const response = await app.request({ method: 'GET', url: '/api/program' });
+      expect(response.status).toBe(200);
+      const body = response.body as {
+        tiers: { name: string; discountPercent: number; birthdayMultiplier: number }[];
+        memberDays: unknown;
+      };
+      expect(body.tiers.map((t) => [t.name, t.discountPercent, t.birthdayMultiplier])).toEqual([
+        ['普通会员', 100, 1],
+        ['银卡', 90, 2],
+        ['金卡', 80, 3],
+        ['钻石卡', 70, 5],
+      ]);
+      expect(body.memberDays).toEqual({ daysOfMonth: [9, 19, 29], discountPercent: 90 });
+    });
+
     it('serves the API docs page and its assets', async () => {
       const page = await app.request({ method: 'GET', url: '/api/docs' });
       expect(page.status).toBe(200);

@@ -8,6 +8,7 @@ import { identityRoutes } from './identity';
 import { meRoutes } from './me';
 import { membersRoutes } from './members';
 import { pointsRoutes } from './points';
+import { programRoutes } from './program';
 import { referralRoutes } from './referral';
 import type { RouteContract } from './route';
 import { serviceRoutes } from './service';
@@ -24,6 +25,7 @@ export * from './identity';
 export * from './me';
 export * from './members';
 export * from './points';
+export * from './program';
 export * from './referral';
 export * from './route';
 export * from './service';
@@ -36,6 +38,7 @@ export const routes = {
   ...checkoutRoutes,
   ...meRoutes,
   ...pointsRoutes,
+  ...programRoutes,
   ...identityRoutes,
   ...membersRoutes,
   ...cardRoutes,

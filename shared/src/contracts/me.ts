@@ -28,6 +28,8 @@ export const MeResponse = z.object({
   nextTier: z.object({ code: z.string(), name: z.string(), spendNeededFen: z.number().int() }).nullable(),
   balanceFen: z.number().int(),
   cardValidUntil: IsoDateTime.nullable(),
+  /** YYYY-MM-DD; the member may set it once (DOMAIN §1). */
+  birthday: z.string().nullable(),
 });
 
 export const PointEntryKind = z.enum(['earn', 'spend', 'expire', 'reverse', 'restore', 'adjust', 'release']);

@@ -63,6 +63,7 @@ export class MeService {
       ),
       balanceFen: member.balanceFen,
       cardValidUntil: member.cardValidUntil === null ? null : iso(member.cardValidUntil),
+      birthday: member.birthday,
     };
   }
 
