@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import devConfig from './dev';
+import { ServiceWorkerPlugin } from './service-worker';
 import prodConfig from './prod';
 
 const sharedRoot = path.resolve(__dirname, '..', '..', 'shared');
@@ -34,7 +35,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
       '@huika/shared': path.join(sharedRoot, 'src', 'index.ts'),
     },
     copy: {
-      patterns: [],
+      // The H5 app's web-app manifest and icons go to the site root; the service worker is emitted by the build
+      // with its precache list (ServiceWorkerPlugin, src/member/pwa.ts).
+      patterns: process.env.TARO_ENV === 'h5' ? [{ from: 'src/pwa/', to: 'dist/h5/', ignore: ['**/sw.js'] }] : [],
       options: {},
     },
     framework: 'react',
@@ -45,6 +48,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     mini: {
       compile: {
         include: [sharedRoot],
+      },
+      // As on H5: every stylesheet is BEM-scoped, so the order pages import them in does not matter.
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
       },
       postcss: {
         pxtransform: {
@@ -57,6 +64,19 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
     },
     h5: {
+      // Taro splits only the initial chunk on H5, so every page's bundle would carry its own copy of zod, the
+      // contracts and NutUI (300 KB each); sharing what two or more chunks use makes a page load its own code only.
+      webpackChain(chain) {
+        const splitChunks = chain.optimization.get('splitChunks');
+        if (splitChunks) {
+          chain.optimization.splitChunks({ ...splitChunks, chunks: 'all', minSize: 20_000 });
+        }
+        chain
+          .plugin('huika-service-worker')
+          .use(ServiceWorkerPlugin, [
+            { source: path.resolve(__dirname, '..', 'src', 'pwa', 'sw.js'), skip: ['/pages/staff/', '/src/staff/'] },
+          ]);
+      },
       publicPath: '/',
       staticDirectory: 'static',
       router: {

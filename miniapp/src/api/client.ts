@@ -8,7 +8,8 @@ import {
   type RouteContract,
 } from '@huika/shared';
 import { interpolate, t } from '../i18n';
-import { getToken } from './token';
+import { goToJoin } from '../member/sign-in';
+import { clearToken, getToken } from './token';
 
 /** Failures that never reached the server's error handler, so carry no server code. */
 export type ClientErrorCode = 'NETWORK_ERROR' | 'INVALID_RESPONSE' | 'HTTP_ERROR';
@@ -49,6 +50,8 @@ export type CallOptions<C> = BodyOption<C> &
     params?: PathParams;
     /** Required by routes that move value (`idempotent: true`). */
     idempotencyKey?: string;
+    /** The bearer token to send instead of the stored member token (staff calls); null sends none. */
+    token?: string | null;
   };
 
 type CallArgs<C> = BodyOf<C> extends undefined ? [options?: CallOptions<C>] : [options: CallOptions<C>];
@@ -105,7 +108,7 @@ export async function callApi<C extends RouteContract>(route: C, ...args: CallAr
   const url = `${apiBaseUrl}${buildPath(route.path, options?.params)}${buildQueryString(options?.query)}`;
 
   const header: Record<string, string> = { Accept: 'application/json' };
-  const token = getToken();
+  const token = options?.token === undefined ? getToken() : options.token;
   if (token) {
     header.Authorization = `Bearer ${token}`;
   }
@@ -125,6 +128,11 @@ export async function callApi<C extends RouteContract>(route: C, ...args: CallAr
     ...(body === undefined ? {} : { data: body as Record<string, unknown> }),
   });
   if (statusCode < 200 || statusCode >= 300) {
+    if (statusCode === 401 && route.auth === 'member' && options?.token === undefined) {
+      // The stored member token is missing, expired or revoked: every member page signs in again from here.
+      clearToken();
+      goToJoin();
+    }
     throw errorFromResponse(statusCode, data);
   }
   if (!route.response) {

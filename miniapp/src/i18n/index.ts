@@ -2,6 +2,8 @@ import type { Messages } from './messages';
 import { zhCN } from './zh-CN';
 
 export type { Messages } from './messages';
+export { zhCNStaff as tStaff, type StaffMessages } from './zh-CN.staff';
+export { zhCNMember as tMember, type MemberMessages } from './zh-CN.member';
 
 /** The strings of the current locale. Only zh-CN exists so far; English slots in here. */
 export const t: Messages = zhCN;

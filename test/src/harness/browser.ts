@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type LaunchOptions,
+  type Page,
+} from 'playwright-core';
 import { ARTIFACTS_DIR } from './paths';
 
 export const CHROMIUM_PATH = process.env.HUIKA_CHROMIUM ?? '/usr/bin/chromium';
@@ -26,9 +33,10 @@ export async function launchChromium(extraArgs: string[] = [], options: LaunchOp
   });
 }
 
-/** A phone-sized context (375×812, touch, zh-CN) like the members' own. */
-export async function phoneContext(browser: Browser): Promise<BrowserContext> {
+/** A phone-sized context (375×812, touch, zh-CN) like the members' own; `options` add to it (storageState). */
+export async function phoneContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   return browser.newContext({
+    ...options,
     viewport: { width: 375, height: 812 },
     deviceScaleFactor: 2,
     isMobile: true,

@@ -1,21 +1,27 @@
+import { useEffect } from 'react';
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import { Gift, Reward, StarFill } from '@nutui/icons-react-taro';
 import { BenefitTile } from '../../components/benefit-tile';
 import { BrandMark } from '../../components/brand-mark';
 import { ServiceStatus } from '../../components/service-status';
+import { getToken } from '../../api/token';
 import { t } from '../../i18n';
+import { enterCard, openMemberPage } from '../../member/navigation';
+import { memberPaths } from '../../member/paths';
 import './index.scss';
 
 const ICON_SIZE = 20;
 
-function showJoinComingSoon() {
-  void Taro.showToast({ title: t.home.comingSoon, icon: 'none', duration: 1800 });
-}
-
 export default function HomePage() {
   const { benefits } = t.home;
+
+  // A member who signed in before goes straight to the card; the card sends a stale sign-in back to join.
+  useEffect(() => {
+    if (getToken()) {
+      enterCard();
+    }
+  }, []);
 
   return (
     <View className="home">
@@ -31,7 +37,13 @@ export default function HomePage() {
       <View className="home__join">
         <Text className="home__join-title">{t.home.joinTitle}</Text>
         <Text className="home__join-description">{t.home.joinDescription}</Text>
-        <Button className="home__join-button" type="primary" size="large" block onClick={showJoinComingSoon}>
+        <Button
+          className="home__join-button"
+          type="primary"
+          size="large"
+          block
+          onClick={() => openMemberPage(memberPaths.join)}
+        >
           {t.home.joinButton}
         </Button>
       </View>

@@ -1,0 +1,5 @@
+import { tMember } from '../../i18n';
+
+export default definePageConfig({
+  navigationBarTitleText: tMember.titles.me,
+});

@@ -1,0 +1,5 @@
+import { tStaff } from '../../../i18n';
+
+export default definePageConfig({
+  navigationBarTitleText: tStaff.titles.checkout,
+});
