@@ -1,6 +1,6 @@
 // `npm test`: installs what the tests need, then runs lint, type-check, builds and every test suite
-// (unit, medium on SQLite and MariaDB, API end-to-end, browser, weapp), and ends with one line
-// "N passed, N failed[, N skipped]". Exits non-zero on any failure.
+// (unit, medium on SQLite and MariaDB, API end-to-end, fault and fuzz on MariaDB, browser, weapp), and ends with
+// one line "N passed, N failed[, N skipped]". Exits non-zero on any failure.
 // With CI=true the MariaDB suites are mandatory: MariaDB is started (or installed) or the run fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -103,6 +103,10 @@ async function main() {
     await jestStage('api e2e (sqlite)', 'api', { HUIKA_TEST_DB: 'sqlite' });
     if (mariadb.ok) await jestStage('api e2e (mariadb)', 'api', { HUIKA_TEST_DB: 'mysql' });
     else record('api e2e (mariadb)', 0, 0, 1, mariadb.reason);
+    // Crash and restart, three instances on one database, the bad-input fuzzer and, last, a database outage that
+    // stops MariaDB and starts it again (test/src/fault): MariaDB only.
+    if (mariadb.ok) await jestStage('fault and fuzz (mariadb)', 'fault', { HUIKA_TEST_DB: 'mysql' });
+    else record('fault and fuzz (mariadb)', 0, 0, 1, mariadb.reason);
     if (chromium.ok)
       await jestStage('browser (chromium)', 'browser', { HUIKA_TEST_DB: mariadb.ok ? 'mysql' : 'sqlite' });
     else record('browser (chromium)', 0, ci ? 1 : 0, ci ? 0 : 1, chromium.reason);

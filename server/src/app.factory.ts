@@ -3,11 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
+import { mapError } from './common/error-mapping';
 import { H5_APP, type H5App } from './common/h5-app';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './database/data-source';
@@ -37,6 +39,16 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
       bodyLimit: config.bodyLimitBytes,
       trustProxy: true,
       return503OnClosing: true,
+      // Errors Fastify answers before any route or hook runs (a path that is not valid percent-encoding:
+      // /api/me/redemptions/%zz) get the API's error shape too, not Fastify's own { error, statusCode }.
+      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        const mapped = mapError(error);
+        void reply
+          .status(mapped.status)
+          .header('content-type', 'application/json; charset=utf-8')
+          .header('x-request-id', request.id)
+          .send(mapped.body);
+      },
       // Keep a caller's request id (a load balancer's, a till's) when it is sane; otherwise make one.
       genReqId: (request: IncomingMessage) => {
         const incoming = request.headers['x-request-id'];
