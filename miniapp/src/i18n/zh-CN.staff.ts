@@ -74,6 +74,8 @@ export const zhCNStaff = {
     noMemberLead: '请先扫描会员码或手动输入卡号',
     toScan: '去识别会员',
     modeLines: '商品明细',
+    /** What this line costs the member after discounts, coupons and points, from the quote. */
+    linePaid: '本行实付 {amount}',
     modeQuick: '快捷金额',
     linesTitle: '商品',
     sku: '货号',

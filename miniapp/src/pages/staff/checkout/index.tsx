@@ -209,7 +209,7 @@ function CheckoutForm({ scan }: { scan: ScanResult }) {
   const paidOf = (index: number): string | null => {
     if (quote.kind !== 'ready' || draft.mode !== 'lines') return null;
     const line = quote.quote.lines[index];
-    return line ? formatFen(line.paidFen) : null;
+    return line ? interpolate(c.linePaid, { amount: formatFen(line.paidFen) }) : null;
   };
   // Quote lines follow the request's lines, which skip the blank drafts.
   const typedIndex = new Map<number, number>();
