@@ -297,6 +297,7 @@ function ulidFactory() {
  */
 const SQL = {
   due: 'WHERE expires_at IS NOT NULL AND expires_at <= ? AND remaining > 0 AND available_at IS NULL',
+  after: 'AND (expires_at > ? OR (expires_at = ? AND id > ?))',
   order: 'ORDER BY expires_at, id LIMIT ',
   take: 'UPDATE members SET points_balance = points_balance - ?, updated_at = ? WHERE id = ? AND points_balance >= ?',
   balance: 'SELECT points_balance FROM members WHERE id = ?',
@@ -343,6 +344,8 @@ async function baselineWorker(database) {
     );
     const total = { lots: 0, points: 0 };
     let lastLine = 0;
+    // The keyset cursor of expireBatch: each batch continues after the last (expires_at, id).
+    let cursor = null;
     for (;;) {
       const now = Date.now();
       await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
@@ -350,10 +353,15 @@ async function baselineWorker(database) {
       try {
         const lots = (
           await select(
-            `SELECT id, member_id, remaining FROM point_lots\n       ${SQL.due}\n       ${SQL.order}${batchSize} FOR UPDATE`,
-            [AS_OF],
+            `SELECT id, member_id, remaining, expires_at FROM point_lots\n       ${SQL.due}\n       ${cursor ? SQL.after : ''}\n       ${SQL.order}${batchSize} FOR UPDATE`,
+            cursor ? [AS_OF, cursor.expiresAt, cursor.expiresAt, cursor.id] : [AS_OF],
           )
-        ).map((r) => ({ id: r.id, memberId: r.member_id, remaining: Number(r.remaining) }));
+        ).map((r) => ({
+          id: r.id,
+          memberId: r.member_id,
+          remaining: Number(r.remaining),
+          expiresAt: Number(r.expires_at),
+        }));
         if (lots.length === 0) {
           await connection.query('COMMIT');
           break;
@@ -399,6 +407,8 @@ async function baselineWorker(database) {
         const zeroed = await exec(`${SQL.zero}${lotIds.map(() => '?').join(', ')}) AND remaining > 0`, lotIds);
         if (zeroed !== lots.length) throw new Error('a due lot changed during its expiry');
         await connection.query('COMMIT');
+        const last = lots[lots.length - 1];
+        cursor = { expiresAt: last.expiresAt, id: last.id };
         total.lots += lots.length;
         total.points += lots.reduce((s, lot) => s + lot.remaining, 0);
         if (total.lots - lastLine >= 10_000) {

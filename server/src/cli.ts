@@ -130,7 +130,7 @@ program
       const due = Number(
         (
           (await dataSource.query(
-            'SELECT COUNT(*) AS n FROM point_lots WHERE expires_at IS NOT NULL AND expires_at <= ? AND remaining > 0',
+            'SELECT COUNT(*) AS n FROM point_lots WHERE expires_at IS NOT NULL AND expires_at <= ? AND remaining > 0 AND available_at IS NULL',
             [asOf],
           )) as { n: number | string }[]
         )[0]?.n ?? 0,

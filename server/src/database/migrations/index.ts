@@ -5,6 +5,7 @@ import { Checkout1795390000000 } from './1795390000000-checkout';
 import { Membership1795400000000 } from './1795400000000-membership';
 import { Gifts1795410000000 } from './1795410000000-gifts';
 import { Coupons1795420000000 } from './1795420000000-coupons';
+import { LotExpiryKeyset1795430000000 } from './1795430000000-lot-expiry-keyset';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Membership1795400000000,
   Gifts1795410000000,
   Coupons1795420000000,
+  LotExpiryKeyset1795430000000,
 ];

@@ -48,6 +48,12 @@ export interface MoveRow {
   createdAt: number;
 }
 
+/** Where the expiry job's walk over due lots stands. */
+export interface ExpiryCursor {
+  expiresAt: number;
+  id: string;
+}
+
 export interface OpenLot {
   id: string;
   remaining: number;
@@ -286,20 +292,35 @@ export class LedgerRepository {
     return rows[0] ? { id: rows[0].id, memberId: rows[0].member_id } : null;
   }
 
-  /** Lots due to expire at `asOf`, locked, in a stable order so an interrupted run resumes where it was. */
+  /**
+   * Lots due to expire at `asOf`, locked, in (expires_at, id) order after the cursor: each batch reads
+   * only its own rows. A new run starts from the beginning and so also picks up what a crash left.
+   */
   async dueLots(
     tx: EntityManager,
     asOf: number,
     limit: number,
-  ): Promise<{ id: string; memberId: string; remaining: number }[]> {
-    const rows = await select<{ id: string; member_id: string; remaining: number | string }>(
+    after: ExpiryCursor | null,
+  ): Promise<{ id: string; memberId: string; remaining: number; expiresAt: number }[]> {
+    const rows = await select<{
+      id: string;
+      member_id: string;
+      remaining: number | string;
+      expires_at: number | string;
+    }>(
       tx,
-      `SELECT id, member_id, remaining FROM point_lots
+      `SELECT id, member_id, remaining, expires_at FROM point_lots
        WHERE expires_at IS NOT NULL AND expires_at <= ? AND remaining > 0 AND available_at IS NULL
+       ${after ? 'AND (expires_at > ? OR (expires_at = ? AND id > ?))' : ''}
        ORDER BY expires_at, id LIMIT ${Math.trunc(limit)}${this.forUpdate}`,
-      [asOf],
+      after ? [asOf, after.expiresAt, after.expiresAt, after.id] : [asOf],
     );
-    return rows.map((r) => ({ id: r.id, memberId: r.member_id, remaining: Number(r.remaining) }));
+    return rows.map((r) => ({
+      id: r.id,
+      memberId: r.member_id,
+      remaining: Number(r.remaining),
+      expiresAt: Number(r.expires_at),
+    }));
   }
 
   async zeroLots(tx: EntityManager, lotIds: string[]): Promise<number> {

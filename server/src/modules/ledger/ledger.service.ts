@@ -7,7 +7,7 @@ import { newId } from '../../common/ids';
 import { Transactions } from '../../common/transactions';
 import { ProgramService } from '../program/program.service';
 import { expiresAtFor } from './expiry-policy';
-import { type EntryRow, LedgerRepository, type MoveRow, type OpenLot } from './ledger.repository';
+import { type EntryRow, type ExpiryCursor, LedgerRepository, type MoveRow, type OpenLot } from './ledger.repository';
 import type { Account, LotSource, PostingKind, PostingRef, PostingResult } from './ledger.types';
 
 const MAX_POINTS_PER_POSTING = 100_000_000;
@@ -31,6 +31,8 @@ export interface EarnOptions {
 export interface ExpiryBatchResult {
   lots: number;
   points: number;
+  /** Where the next batch starts; null when nothing was due. */
+  next: ExpiryCursor | null;
 }
 
 /**
@@ -279,11 +281,12 @@ export class LedgerService {
    * zero lots means the run is complete. A crash loses at most the uncommitted batch, which the next
    * run picks up again.
    */
-  async expireBatch(asOf: number, limit: number): Promise<ExpiryBatchResult> {
+  async expireBatch(asOf: number, limit: number, after: ExpiryCursor | null = null): Promise<ExpiryBatchResult> {
     return this.transactions.run(async (tx) => {
       const now = this.clock.now();
-      const lots = await this.repository.dueLots(tx, asOf, limit);
-      if (lots.length === 0) return { lots: 0, points: 0 };
+      const lots = await this.repository.dueLots(tx, asOf, limit, after);
+      const last = lots[lots.length - 1];
+      if (!last) return { lots: 0, points: 0, next: null };
       const byMember = new Map<string, typeof lots>();
       for (const lot of lots) byMember.set(lot.memberId, [...(byMember.get(lot.memberId) ?? []), lot]);
       for (const [memberId, memberLots] of byMember) {
@@ -322,7 +325,11 @@ export class LedgerService {
         lots.map((lot) => lot.id),
       );
       if (zeroed !== lots.length) throw new Error('a due lot changed during its expiry; the batch is retried');
-      return { lots: lots.length, points: lots.reduce((sum, lot) => sum + lot.remaining, 0) };
+      return {
+        lots: lots.length,
+        points: lots.reduce((sum, lot) => sum + lot.remaining, 0),
+        next: { expiresAt: last.expiresAt, id: last.id },
+      };
     });
   }
 

@@ -4,6 +4,7 @@ import type { StaffAuth } from '../../common/auth.types';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
+import type { ExpiryCursor } from './ledger.repository';
 import { LedgerService } from './ledger.service';
 
 export const EXPIRY_BATCH_SIZE = 500;
@@ -68,9 +69,11 @@ export class PointsService {
    */
   async expireAll(asOf: number, onBatch?: (done: { lots: number; points: number }) => void) {
     const total = { lots: 0, points: 0 };
+    let cursor: ExpiryCursor | null = null;
     for (;;) {
-      const batch = await this.ledger.expireBatch(asOf, EXPIRY_BATCH_SIZE);
+      const batch = await this.ledger.expireBatch(asOf, EXPIRY_BATCH_SIZE, cursor);
       if (batch.lots === 0) return total;
+      cursor = batch.next;
       total.lots += batch.lots;
       total.points += batch.points;
       onBatch?.(total);
