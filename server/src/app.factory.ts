@@ -37,7 +37,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
       loggerInstance: logger,
       disableRequestLogging: true,
       bodyLimit: config.bodyLimitBytes,
-      trustProxy: true,
+      // Per-IP rate limits are only as honest as this: believe X-Forwarded-For only from configured proxies.
+      trustProxy: config.trustProxy,
       return503OnClosing: true,
       // Errors Fastify answers before any route or hook runs (a path that is not valid percent-encoding:
       // /api/me/redemptions/%zz) get the API's error shape too, not Fastify's own { error, statusCode }.

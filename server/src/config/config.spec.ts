@@ -22,6 +22,14 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'mariadb://u:p@db:3307/loyalty', HUIKA_DEMO: 'true' }).demo).toBe(true);
   });
 
+  it('believes X-Forwarded-For only as far as HUIKA_TRUST_PROXY says', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ HUIKA_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ HUIKA_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ HUIKA_TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1');
+    expect(() => loadConfig({ HUIKA_TRUST_PROXY: 'everyone' })).toThrow(ConfigError);
+  });
+
   it('accepts sqlite: URLs and plain .sqlite paths', () => {
     expect(parseDatabaseUrl('sqlite:/tmp/a.sqlite', 1)).toEqual({ kind: 'sqlite', file: '/tmp/a.sqlite' });
     expect(parseDatabaseUrl('sqlite:///tmp/b.db', 1)).toEqual({ kind: 'sqlite', file: '/tmp/b.db' });

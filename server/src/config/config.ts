@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   HUIKA_DEMO_PASSWORD: z.string().min(8).default('huika-demo'),
   HUIKA_ADMIN_PASSWORD: z.string().min(8).optional(),
   HUIKA_TOKEN_SECRET: z.string().min(32).optional(),
+  HUIKA_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+)$/, 'true, false, a number of hops, or proxy addresses/CIDRs')
+    .default('false'),
   HUIKA_H5_DIR: z.string().min(1).optional(),
   HUIKA_WECHAT_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
   HUIKA_WECHAT_APPID: z.string().min(1).optional(),
@@ -48,6 +52,11 @@ export interface AppConfig {
   demoPassword: string;
   adminPassword: string | undefined;
   tokenSecret: string | undefined;
+  /**
+   * Which X-Forwarded-For hops to believe (Fastify's trustProxy): false (the socket's address), true
+   * (every hop: only behind a proxy that overwrites the header), a number of hops, or proxy addresses.
+   */
+  trustProxy: boolean | number | string;
   /** Optional so that hand-built configurations (tests) may leave them out; loadConfig always sets them. */
   wechat?: WechatConfig;
   /** Key (≥ 32 chars) for personal data: phone encryption and lookup hashes. Unset: a key kept in the database. */
@@ -133,6 +142,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoPassword: e.HUIKA_DEMO_PASSWORD,
     adminPassword: e.HUIKA_ADMIN_PASSWORD,
     tokenSecret: e.HUIKA_TOKEN_SECRET,
+    trustProxy:
+      e.HUIKA_TRUST_PROXY === 'true'
+        ? true
+        : e.HUIKA_TRUST_PROXY === 'false'
+          ? false
+          : /^\d+$/.test(e.HUIKA_TRUST_PROXY)
+            ? Number(e.HUIKA_TRUST_PROXY)
+            : e.HUIKA_TRUST_PROXY,
     wechat: {
       baseUrl: e.HUIKA_WECHAT_BASE_URL.replace(/\/+$/, ''),
       appId: e.HUIKA_WECHAT_APPID,

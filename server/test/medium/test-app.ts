@@ -52,6 +52,8 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfi
     demoPassword: 'huika-demo',
     adminPassword: 'admin-password',
     tokenSecret: undefined,
+    // The medium tests play the load balancer: they set X-Forwarded-For themselves.
+    trustProxy: true,
     h5Dir: join(tmpdir(), 'huika-no-h5'),
     bodyLimitBytes: 65_536,
     logLevel: 'silent',
