@@ -116,8 +116,8 @@ describe('the WeChat mini-program build (dist/weapp)', () => {
   const sandboxes: MiniProgramSandbox[] = [];
 
   /** A fresh app service: app.js, then every page and component bundle, as WeChat evaluates them at start. */
-  function startApp(respond: WxResponder = answerHealth): MiniProgramSandbox {
-    const sandbox = new MiniProgramSandbox(WEAPP_DIR, { respond });
+  function startApp(respond: WxResponder = answerHealth, storage: Record<string, unknown> = {}): MiniProgramSandbox {
+    const sandbox = new MiniProgramSandbox(WEAPP_DIR, { respond, storage });
     sandboxes.push(sandbox);
     sandbox.load('app.js');
     pages.forEach((page) => sandbox.load(`${page}.js`));
@@ -233,6 +233,42 @@ describe('the WeChat mini-program build (dist/weapp)', () => {
     const text = page.currentText();
     expect(text).toContain('加入会员');
     expect(text.some((line) => line.includes(`数据库 ${HEALTH.db}`))).toBe(true);
+    expectNoTrouble(sandbox);
+  });
+
+  it('renders the card page with its dynamic QR code for a signed-in member', async () => {
+    const CARD_CODE = 'HK1.test-card-code.0123456789abcdef0123456789abcdef';
+    const me: ResponseOf<typeof routes.me> = {
+      id: '01MEMBER000000000000000000',
+      cardNo: '831179097967',
+      name: '林晓雨',
+      phoneMasked: '138****5678',
+      tier: { code: 'silver', name: '银卡', discountPercent: 90 },
+      points: { balance: 1000, pending: 0, expiring: [] },
+      nextTier: { code: 'gold', name: '金卡', spendNeededFen: 500000 },
+      balanceFen: 0,
+      cardValidUntil: '2027-11-23T00:00:00.000Z',
+      birthday: '1990-11-05',
+    };
+    const answers: Record<string, unknown> = {
+      [routes.me.path]: me,
+      [routes.myCardCode.path]: { code: CARD_CODE, expiresAt: '2099-01-01T00:00:00.000Z', refreshInSeconds: 25 },
+    };
+    const sandbox = startApp(
+      (request) => {
+        const data = answers[pathOf(request.url)];
+        return data === undefined ? undefined : { statusCode: 200, data };
+      },
+      { 'huika.token': 'member-token' },
+    );
+    const page = await openPage(sandbox, 'pages/card/index');
+    const requested = sandbox.requests.map((request) => pathOf(request.url));
+    expect(requested).toEqual(expect.arrayContaining([routes.me.path, routes.myCardCode.path]));
+    const payloads = page.payloadText();
+    // The QR is drawn as a grid of modules carrying its text; a version-4+ code has hundreds of dark modules.
+    expect(payloads).toContain(CARD_CODE);
+    expect(payloads.split('qr-code__module').length - 1).toBeGreaterThan(200);
+    expect(page.currentText().join(' ')).toContain('银卡');
     expectNoTrouble(sandbox);
   });
 
