@@ -39,8 +39,8 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Idempotency for every route that moves value (API.md). A key is claimed in its own short
- * transaction; the work then commits in one transaction together with the stored answer, so an
+ * Idempotency for every route that moves value (API.md). A key is claimed by statements committed at
+ * once, before the work; the work then commits in one transaction together with the stored answer, so an
  * answer exists exactly when the work happened. Replays return the stored status and body; the same
  * key with another body is 422; a key whose first request is still running is 409. A claim left by a
  * crashed server expires after its lease and the retry does the work (the crash rolled it back).
@@ -106,7 +106,9 @@ export class IdempotencyService {
   ): Promise<{ kind: 'owner'; attempt: number } | { kind: 'replay'; status: number; body: unknown }> {
     // Leases and retention are infrastructure time: the real clock, never the dev clock.
     const now = Date.now();
-    return this.transactions.run(async (tx) => {
+    // Each step is one statement that decides by itself (insert-if-absent, a takeover conditional on the
+    // attempt read), so the claim needs no transaction: it is committed the moment it is made.
+    return this.transactions.statements(async (tx) => {
       const inserted = await this.insertIfAbsent(tx, [
         scope,
         key,
