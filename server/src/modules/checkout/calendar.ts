@@ -1,9 +1,10 @@
 import type { ProgramConfig } from '@huika/shared';
 import { DateTime } from 'luxon';
+import { zoneOf } from '../../common/time-zone';
 
 /** The program's calendar (DOMAIN: dates are in the program's time zone). */
 export function localDate(program: ProgramConfig, at: number): DateTime {
-  return DateTime.fromMillis(at, { zone: program.timeZone });
+  return DateTime.fromMillis(at, { zone: zoneOf(program.timeZone) });
 }
 
 /** Member days (DOMAIN §8): default the 9th, 19th and 29th of each month. */

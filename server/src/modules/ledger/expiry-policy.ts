@@ -1,5 +1,6 @@
 import type { ExpiryPolicy } from '@huika/shared';
 import { DateTime } from 'luxon';
+import { zoneOf } from '../../common/time-zone';
 import type { LotSource } from './ledger.types';
 
 /**
@@ -14,7 +15,8 @@ export function expiresAtFor(
   source: LotSource,
 ): number | null {
   if (source === 'topup') return null;
-  const earned = DateTime.fromMillis(earnedAt, { zone: timeZone });
+  const zone = zoneOf(timeZone);
+  const earned = DateTime.fromMillis(earnedAt, { zone });
   switch (policy.kind) {
     case 'never':
       return null;
@@ -22,7 +24,7 @@ export function expiresAtFor(
       return earned.plus({ months: policy.months }).toMillis();
     case 'naturalYear': {
       const countsToward = earned.month === 12 && earned.day === 31 ? earned.year + 1 : earned.year;
-      return DateTime.fromObject({ year: countsToward + 1, month: 1, day: 1 }, { zone: timeZone }).toMillis();
+      return DateTime.fromObject({ year: countsToward + 1, month: 1, day: 1 }, { zone }).toMillis();
     }
   }
 }

@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { Clock } from '../../common/clock';
 import { execute, select, Transactions } from '../../common/transactions';
+import { zoneOf } from '../../common/time-zone';
 import { AuditService } from '../audit/audit.service';
 import { startOfLocalYear } from '../checkout/calendar';
 import { CouponsService } from '../coupons/coupons.service';
@@ -163,7 +164,7 @@ export class TierService {
    */
   async evaluate(asOf: number): Promise<{ reviewed: number; downgraded: number; manualEnded: number }> {
     const program = await this.program.get();
-    const period = DateTime.fromMillis(asOf, { zone: program.timeZone }).toFormat('yyyy-MM');
+    const period = DateTime.fromMillis(asOf, { zone: zoneOf(program.timeZone) }).toFormat('yyyy-MM');
     const entry = sortedLadder(program)[0] as Tier;
     const totals = { reviewed: 0, downgraded: 0, manualEnded: 0 };
     let after = '';
