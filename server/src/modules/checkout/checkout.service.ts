@@ -20,6 +20,7 @@ import { Clock } from '../../common/clock';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { newId } from '../../common/ids';
 import { verifyPassword } from '../../common/password';
+import { zoneOf } from '../../common/time-zone';
 import { select, Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
 import { CampaignsService } from '../campaigns/campaigns.service';
@@ -169,14 +170,20 @@ export class CheckoutService {
           tier.tier.code,
         );
         if (program.card.validityMonths !== null) {
-          const until = DateTime.fromMillis(now, { zone: program.timeZone })
+          const until = DateTime.fromMillis(now, { zone: zoneOf(program.timeZone) })
             .plus({ months: program.card.validityMonths })
             .toMillis();
           await this.repository.extendCard(tx, memberId, until, now);
         }
         if (cardCodeHash) await this.cardCodes.markUsed(tx, cardCodeHash);
-        await this.referrals.onQualifyingPurchase(tx, { inviteeId: memberId, purchaseId, paidFen: pricing.paidFen });
-        const balance = await this.ledger.balanceOf(tx, memberId);
+        await this.referrals.onQualifyingPurchase(tx, {
+          inviteeId: memberId,
+          purchaseId,
+          paidFen: pricing.paidFen,
+          program,
+        });
+        // Nothing after the earning moves points, so the balance it left is the balance now.
+        const balance = earn?.balance ?? spend?.balance ?? (await this.ledger.balanceOf(tx, memberId));
         return {
           id: purchaseId,
           totals: pricing.totals,

@@ -147,10 +147,10 @@ export class ReferralService {
    */
   async onQualifyingPurchase(
     tx: EntityManager,
-    input: { inviteeId: string; purchaseId: string; paidFen: number },
+    input: { inviteeId: string; purchaseId: string; paidFen: number; program?: ProgramConfig },
   ): Promise<boolean> {
     if (input.paidFen <= 0) return false;
-    const program = await this.program.get(tx);
+    const program = input.program ?? (await this.program.get(tx));
     const now = this.clock.now();
     const qualified = await execute(
       tx,

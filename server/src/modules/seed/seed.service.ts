@@ -177,9 +177,10 @@ export class SeedService {
       createdAt: now,
       updatedAt: now,
     });
-    program.coupons.joinGiftTemplateIds = [templateId];
+    // The program read is shared and frozen: the change is a new object.
+    const withJoinGift = { ...program, coupons: { ...program.coupons, joinGiftTemplateIds: [templateId] } };
     await manager.query('UPDATE program_config SET config = ?, revision = revision + 1, updated_at = ? WHERE id = 1', [
-      JSON.stringify(program),
+      JSON.stringify(withJoinGift),
       now,
     ]);
   }
