@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { AppConfig } from './config/config';
 
 export function createLogger(config: Pick<AppConfig, 'logLevel' | 'logPretty'>): Logger {
-  return pino({
+  const options = {
     level: config.logLevel,
     base: { service: 'huika' },
     redact: { paths: ['req.headers.authorization', 'password', '*.password'], censor: '[redacted]' },
@@ -15,7 +15,12 @@ export function createLogger(config: Pick<AppConfig, 'logLevel' | 'logPretty'>):
           },
         }
       : {}),
-  });
+  };
+  if (config.logPretty) return pino(options);
+  // Written asynchronously: under load, lines logged while a write is under way go out together in the
+  // next one (a request no longer pays a write of its own), and nothing waits when stdout is slow. A
+  // line is still written as soon as the process is idle, and whatever is pending is flushed on exit.
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }
 
 const QUIET_CONTEXTS = new Set([

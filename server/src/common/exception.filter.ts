@@ -19,6 +19,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const mapped = mapError(exception);
     if (mapped.unexpected) request.log.error({ err: exception }, 'unexpected error');
+    // A 429 says when to try again (RateLimiter puts the seconds in the error's details).
+    const retryAfter = mapped.body.code === 'RATE_LIMITED' ? mapped.body.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
   }
 }

@@ -35,7 +35,7 @@ const SWEEP_EVERY_MS = 60_000;
  * shared Clock. A fixed window lets up to twice the limit through around a window boundary; for the
  * limits here (guessing passwords, codes) that is acceptable, and it keeps each check one row.
  *
- * Refusals are AppError RATE_LIMITED with `details.retryAfterSeconds`, which RetryAfterInterceptor turns
+ * Refusals are AppError RATE_LIMITED with `details.retryAfterSeconds`, which the exception filter turns
  * into a `retry-after` header.
  */
 @Injectable()

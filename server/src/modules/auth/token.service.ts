@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { StaffRole } from '@huika/shared';
@@ -19,17 +20,18 @@ export const STAFF_TOKEN_TTL_SECONDS = 15 * 60;
  */
 @Injectable()
 export class TokenService {
-  private key: Uint8Array | undefined;
+  /** A KeyObject made once: given raw bytes, jose would make one for every signature and verification. */
+  private key: KeyObject | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly settings: SettingsService,
   ) {}
 
-  private async signingKey(): Promise<Uint8Array> {
+  private async signingKey(): Promise<KeyObject> {
     if (!this.key) {
       const secret = this.config.tokenSecret ?? (await this.settings.secret('token_secret'));
-      this.key = new TextEncoder().encode(secret);
+      this.key = createSecretKey(Buffer.from(secret, 'utf8'));
     }
     return this.key;
   }

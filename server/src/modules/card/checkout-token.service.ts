@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../../common/app-error';
@@ -24,7 +25,7 @@ export interface CheckoutTokenClaims {
  */
 @Injectable()
 export class CheckoutTokenService {
-  private key: Uint8Array | undefined;
+  private key: KeyObject | undefined;
 
   constructor(
     private readonly settings: SettingsService,
@@ -82,8 +83,9 @@ export class CheckoutTokenService {
     return { memberId: payload.sub, cardCodeHash: typeof payload.cch === 'string' ? payload.cch : null };
   }
 
-  private async signingKey(): Promise<Uint8Array> {
-    this.key ??= new TextEncoder().encode(await this.settings.secret(SECRET_SETTING));
+  /** A KeyObject made once (jose would otherwise make one from the raw bytes on every call). */
+  private async signingKey(): Promise<KeyObject> {
+    this.key ??= createSecretKey(Buffer.from(await this.settings.secret(SECRET_SETTING), 'utf8'));
     return this.key;
   }
 }
