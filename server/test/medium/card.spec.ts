@@ -107,7 +107,11 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
       });
       const { checkoutToken } = found.body as ScanBody;
       const claims = await checkoutTokens.verify(checkoutToken, cashierAuth);
-      expect(claims).toEqual({ memberId: member.id, cardCodeHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(claims).toEqual({
+        memberId: member.id,
+        cardCodeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        scannedCode: { memberId: member.id, ref: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), seq: 0 },
+      });
       await expect(
         checkoutTokens.verify(checkoutToken, { ...cashierAuth, staffId: 'another-cashier' }),
       ).rejects.toMatchObject({
@@ -162,10 +166,13 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
       expect(next.code).not.toBe(code);
       const again = (await scan({ code: next.code })).body as ScanBody;
       expect(again.member.id).toBe(member.id);
-      // Two purchases racing with one code: exactly one marks it used.
-      const hash = (await checkoutTokens.verify(again.checkoutToken, cashierAuth)).cardCodeHash!;
+      // Purchases racing with one code, as checkout marks it (with the token's reference and sequence,
+      // no look-up): exactly one marks it used.
+      const claims = await checkoutTokens.verify(again.checkoutToken, cashierAuth);
+      const hash = claims.cardCodeHash!;
+      expect(claims.scannedCode).toMatchObject({ memberId: member.id, seq: 1 });
       const results = await Promise.allSettled(
-        [1, 2, 3].map(() => transactions.run((tx) => cardCodes.markUsed(tx, hash))),
+        [1, 2, 3].map(() => transactions.run((tx) => cardCodes.markUsed(tx, hash, claims.scannedCode))),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
@@ -214,7 +221,7 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
       const found = await scan({ cardNo: member.cardNo, phoneLast4: member.phone.slice(-4) });
       expect(found).toMatchObject({ status: 200, body: { member: { id: member.id } } });
       const claims = await checkoutTokens.verify((found.body as ScanBody).checkoutToken, cashierAuth);
-      expect(claims).toEqual({ memberId: member.id, cardCodeHash: null });
+      expect(claims).toEqual({ memberId: member.id, cardCodeHash: null, scannedCode: null });
     });
 
     it('locks a card after 5 wrong phone digits in a row', async () => {
@@ -278,6 +285,11 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
       const member = await joinedMember(harness);
       await dataSource().query('UPDATE members SET points_balance = 0 WHERE id = ?', [member.id]);
       const oldCode = (await cardCode(member)).code;
+      // A checkout started with the old card, still open when the card is reissued.
+      const open = await checkoutTokens.verify(
+        ((await scan({ code: oldCode })).body as ScanBody).checkoutToken,
+        cashierAuth,
+      );
       const headers = bearer(member.token);
       expect(
         (await request({ method: 'POST', url: '/api/auth/sms/send', payload: { phone: member.phone } })).status,
@@ -314,6 +326,12 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
         body: { code: 'CARD_NOT_FOUND' },
       });
       expect(await scan({ code: oldCode })).toMatchObject({ status: 404, body: { code: 'CARD_NOT_FOUND' } });
+      // Its purchase cannot use the old code, whether checkout marks it by reference or looks it up.
+      for (const scanned of [open.scannedCode, null]) {
+        await expect(
+          transactions.run((tx) => cardCodes.markUsed(tx, open.cardCodeHash!, scanned)),
+        ).rejects.toMatchObject({ code: 'CARD_CODE_EXPIRED' });
+      }
       expect(await scan({ cardNo: newCardNo, phoneLast4: last4 })).toMatchObject({
         status: 200,
         body: { member: { id: member.id } },

@@ -26,6 +26,16 @@ export interface VerifiedCardCode {
   memberId: string;
   /** Identifies the code's (member, sequence): the same for every time step of it, so any copy of a used code is refused. */
   codeHash: string;
+  /** The member reference and sequence the code was made for (the hash's inputs). */
+  ref: string;
+  seq: number;
+}
+
+/** What checkout knows of a scanned code: enough to mark it used without looking the code up first. */
+export interface ScannedCardCode {
+  memberId: string;
+  ref: string;
+  seq: number;
 }
 
 interface CodeState {
@@ -113,25 +123,26 @@ export class CardCodeService {
     if (seq < Number(state.seq))
       throw new AppError('CARD_CODE_USED', 'this card code was used already; show a fresh one');
     if (seq > Number(state.seq)) throw expired('unknown sequence');
-    return { memberId: state.member_id, codeHash: cardCodeHash(ref, seq) };
+    return { memberId: state.member_id, codeHash: cardCodeHash(ref, seq), ref, seq };
   }
 
   /**
    * For checkout, inside the purchase's transaction: marks the scanned code used (CARD_CODE_USED if it
    * was already) and bumps the member's sequence, so the next code the member shows is a fresh one. The
    * unique code_hash settles two purchases racing with one code: the second waits for the first and fails.
+   * With the code's reference and sequence (from the checkout token) that is two statements; a token
+   * without them has the code looked up by its hash first.
    */
-  async markUsed(tx: EntityManager, codeHash: string): Promise<void> {
-    const rows = await select<CodeState>(
-      tx,
-      'SELECT member_id, ref, seq FROM member_card_codes WHERE current_hash = ?',
-      [codeHash],
-    );
-    const state = rows[0];
+  async markUsed(tx: EntityManager, codeHash: string, scanned: ScannedCardCode | null = null): Promise<void> {
+    let state: CodeState | null = scanned && { member_id: scanned.memberId, ref: scanned.ref, seq: scanned.seq };
     if (!state) {
-      const used = await select(tx, 'SELECT 1 AS one FROM card_code_uses WHERE code_hash = ?', [codeHash]);
-      if (used.length > 0) throw new AppError('CARD_CODE_USED', 'this card code was used already; scan a fresh one');
-      throw expired('the card was reissued');
+      const rows = await select<CodeState>(
+        tx,
+        'SELECT member_id, ref, seq FROM member_card_codes WHERE current_hash = ?',
+        [codeHash],
+      );
+      state = rows[0] ?? null;
+      if (!state) throw await this.whyNotCurrent(tx, codeHash);
     }
     const seq = Number(state.seq);
     try {
@@ -148,10 +159,18 @@ export class CardCodeService {
     }
     const bumped = await execute(
       tx,
-      'UPDATE member_card_codes SET seq = seq + 1, current_hash = ?, updated_at = ? WHERE member_id = ? AND seq = ?',
-      [cardCodeHash(state.ref, seq + 1), this.clock.now(), state.member_id, seq],
+      'UPDATE member_card_codes SET seq = seq + 1, current_hash = ?, updated_at = ? WHERE member_id = ? AND ref = ? AND seq = ?',
+      [cardCodeHash(state.ref, seq + 1), this.clock.now(), state.member_id, state.ref, seq],
     );
-    if (bumped === 0) throw new AppError('CARD_CODE_USED', 'this card code was used already; scan a fresh one');
+    // Not current although never used here: the card was reissued since the scan.
+    if (bumped === 0) throw expired('the card was reissued');
+  }
+
+  /** Why a code is not its member's current one: used already, or its card was reissued. */
+  private async whyNotCurrent(tx: EntityManager, codeHash: string): Promise<AppError> {
+    const used = await select(tx, 'SELECT 1 AS one FROM card_code_uses WHERE code_hash = ?', [codeHash]);
+    if (used.length > 0) return new AppError('CARD_CODE_USED', 'this card code was used already; scan a fresh one');
+    return expired('the card was reissued');
   }
 
   /** Card reissue: a new reference, so every code of the old card stops working. */

@@ -5,6 +5,7 @@ import { AppError } from '../../common/app-error';
 import type { StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
 import { SettingsService } from '../../common/settings.service';
+import type { ScannedCardCode } from './card-code.service';
 
 /** A checkout at the till lasts this long after the scan (API.md). */
 export const CHECKOUT_TOKEN_TTL_SECONDS = 10 * 60;
@@ -35,7 +36,8 @@ export class CheckoutTokenService {
   async sign(input: {
     memberId: string;
     staff: StaffAuth;
-    cardCodeHash: string | null;
+    /** The scanned dynamic code; null after a manual lookup. */
+    cardCode: { hash: string; ref: string; seq: number } | null;
   }): Promise<{ token: string; expiresAt: number }> {
     const nowSeconds = Math.floor(this.clock.now() / 1000);
     const expiresAtSeconds = nowSeconds + CHECKOUT_TOKEN_TTL_SECONDS;
@@ -43,7 +45,9 @@ export class CheckoutTokenService {
       typ: 'checkout',
       stf: input.staff.staffId,
       sto: input.staff.storeId,
-      cch: input.cardCodeHash,
+      cch: input.cardCode?.hash ?? null,
+      ccr: input.cardCode?.ref ?? null,
+      ccs: input.cardCode?.seq ?? null,
     })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(input.memberId)
@@ -59,7 +63,10 @@ export class CheckoutTokenService {
    * The member of a checkout token presented by `staff`. 401 TOKEN_EXPIRED after ten minutes, 401
    * CHECKOUT_TOKEN_INVALID for anything not issued here, 403 FORBIDDEN for another cashier's or store's.
    */
-  async verify(token: string, staff: StaffAuth): Promise<{ memberId: string; cardCodeHash: string | null }> {
+  async verify(
+    token: string,
+    staff: StaffAuth,
+  ): Promise<{ memberId: string; cardCodeHash: string | null; scannedCode: ScannedCardCode | null }> {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, await this.signingKey(), {
@@ -80,7 +87,12 @@ export class CheckoutTokenService {
       throw new AppError('FORBIDDEN', 'this checkout was started by another staff member');
     if ((payload.sto ?? null) !== staff.storeId)
       throw new AppError('FORBIDDEN', 'this checkout belongs to another store');
-    return { memberId: payload.sub, cardCodeHash: typeof payload.cch === 'string' ? payload.cch : null };
+    const cardCodeHash = typeof payload.cch === 'string' ? payload.cch : null;
+    const scannedCode =
+      cardCodeHash && typeof payload.ccr === 'string' && Number.isSafeInteger(payload.ccs)
+        ? { memberId: payload.sub, ref: payload.ccr, seq: payload.ccs as number }
+        : null;
+    return { memberId: payload.sub, cardCodeHash, scannedCode };
   }
 
   /** A KeyObject made once (jose would otherwise make one from the raw bytes on every call). */

@@ -55,13 +55,13 @@ export class PosScanService {
   async scan(staff: StaffAuth, body: z.output<typeof PosScanBody>): Promise<z.output<typeof PosScanResponse>> {
     await this.limiter.consume([{ rule: POS_SCAN_PER_STAFF, key: staff.staffId }]);
     let member: TillMemberRow;
-    let cardCodeHash: string | null = null;
+    let cardCode: { hash: string; ref: string; seq: number } | null = null;
     if (body.code !== undefined) {
       const verified = await this.cardCodes.verify(body.code);
       const found = await this.memberWhere('id = ?', verified.memberId);
       if (!found) throw new AppError('CARD_NOT_FOUND', 'no active card for this code');
       member = found;
-      cardCodeHash = verified.codeHash;
+      cardCode = { hash: verified.codeHash, ref: verified.ref, seq: verified.seq };
     } else {
       member = await this.manualLookup(staff, body.cardNo ?? '', body.phoneLast4 ?? '');
     }
@@ -71,14 +71,14 @@ export class PosScanService {
         cardValidUntil: new Date(cardValidUntil).toISOString(),
       });
     }
-    const checkout = await this.checkoutTokens.sign({ memberId: member.id, staff, cardCodeHash });
+    const checkout = await this.checkoutTokens.sign({ memberId: member.id, staff, cardCode });
     // Staff saw a member's (masked) data: on the record, like every staff action (DOMAIN §12).
     await this.transactions.run((tx) =>
       this.audit.record(tx, {
         actor: { kind: 'staff', id: staff.staffId },
         action: 'member.scan',
         target: { kind: 'member', id: member.id },
-        after: { method: cardCodeHash ? 'code' : 'manual', storeId: staff.storeId },
+        after: { method: cardCode ? 'code' : 'manual', storeId: staff.storeId },
       }),
     );
     const program = await this.program.get();

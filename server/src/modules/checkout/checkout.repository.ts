@@ -15,6 +15,8 @@ export interface MemberAtTill {
   tierManualUntil: number | null;
   cardValidUntil: number | null;
   balanceFen: number;
+  /** A referral waits for this member's first paid purchase (read with the member: no round trip of its own). */
+  referralOpen: boolean;
 }
 
 export interface PurchaseRow {
@@ -90,7 +92,9 @@ export class CheckoutRepository {
   async memberAtTill(tx: EntityManager, memberId: string): Promise<MemberAtTill> {
     const rows = await select<Record<string, unknown>>(
       tx,
-      `SELECT id, name, birthday, tier_code, tier_since, tier_manual_until, card_valid_until, balance_fen
+      `SELECT id, name, birthday, tier_code, tier_since, tier_manual_until, card_valid_until, balance_fen,
+         EXISTS (SELECT 1 FROM referrals r WHERE r.invitee_id = members.id AND r.state = 'pending'
+                 AND r.qualifying_purchase_id IS NULL) AS referral_open
        FROM members WHERE id = ? AND status = 'active'`,
       [memberId],
     );
@@ -105,6 +109,7 @@ export class CheckoutRepository {
       tierManualUntil: r.tier_manual_until === null ? null : n(r.tier_manual_until),
       cardValidUntil: r.card_valid_until === null ? null : n(r.card_valid_until),
       balanceFen: n(r.balance_fen),
+      referralOpen: n(r.referral_open) === 1,
     };
   }
 
@@ -133,6 +138,8 @@ export class CheckoutRepository {
       pricing: PricingResult;
       tierBefore: string;
       cardCodeHash: string | null;
+      /** The ids the ledger will give the purchase's postings (made beforehand, so written here). */
+      postings: { earn: string | null; spend: string | null };
       now: number;
     },
   ): Promise<void> {
@@ -142,8 +149,8 @@ export class CheckoutRepository {
         tx,
         `INSERT INTO purchases (id, store_id, receipt_no, member_id, staff_id, gross_fen, discount_fen, coupon_fen, points_cash_fen,
            balance_paid_fen, payable_fen, paid_fen, refunded_paid_fen, refunded_fen, points_earned, points_spent, discount_source,
-           campaign_id, tier_before, tier_after, card_code_hash, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
+           campaign_id, earn_posting_id, spend_posting_id, tier_before, tier_after, card_code_hash, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
         [
           p.id,
           p.storeId,
@@ -161,6 +168,8 @@ export class CheckoutRepository {
           p.pricing.pointsSpent,
           p.pricing.discount.source,
           p.pricing.discount.campaignId,
+          p.postings.earn,
+          p.postings.spend,
           p.tierBefore,
           p.tierBefore,
           p.cardCodeHash,
@@ -209,18 +218,9 @@ export class CheckoutRepository {
     );
   }
 
-  async finishPurchase(
-    tx: EntityManager,
-    id: string,
-    postings: { earn: string | null; spend: string | null },
-    tierAfter: string,
-  ): Promise<void> {
-    await execute(tx, 'UPDATE purchases SET earn_posting_id = ?, spend_posting_id = ?, tier_after = ? WHERE id = ?', [
-      postings.earn,
-      postings.spend,
-      tierAfter,
-      id,
-    ]);
+  /** The tier the purchase lifted the member to (written with the purchase as the tier before it). */
+  async setTierAfter(tx: EntityManager, id: string, tierAfter: string): Promise<void> {
+    await execute(tx, 'UPDATE purchases SET tier_after = ? WHERE id = ?', [tierAfter, id]);
   }
 
   async takeBalance(tx: EntityManager, memberId: string, fen: number, now: number): Promise<boolean> {

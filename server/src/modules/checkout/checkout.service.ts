@@ -99,7 +99,7 @@ export class CheckoutService {
     return this.idempotency.execute(
       { scope: `staff:${staff.staffId}`, key, route: 'purchase', request: body, successStatus: 201 },
       async (tx) => {
-        const { memberId, cardCodeHash } = await this.checkoutTokens.verify(body.checkoutToken, staff);
+        const { memberId, cardCodeHash, scannedCode } = await this.checkoutTokens.verify(body.checkoutToken, staff);
         if (!(await this.repository.storeExists(tx, body.storeId)))
           throw new AppError('VALIDATION_FAILED', 'no such store');
         if ((body.payWithBalanceFen ?? 0) > 0 && !cardCodeHash) {
@@ -127,6 +127,10 @@ export class CheckoutService {
           ));
         }
         const purchaseId = newId();
+        const postings = {
+          earn: pricing.pointsEarned > 0 ? newId() : null,
+          spend: pricing.pointsSpent > 0 ? newId() : null,
+        };
         await this.repository.insertPurchase(tx, {
           id: purchaseId,
           storeId: body.storeId,
@@ -136,6 +140,7 @@ export class CheckoutService {
           pricing,
           tierBefore: member.tierCode,
           cardCodeHash,
+          postings,
           now,
         });
         await this.coupons.markUsed(tx, { memberId, purchaseId, applied: coupons, now });
@@ -150,38 +155,40 @@ export class CheckoutService {
           refId: purchaseId,
           actor: { kind: 'staff' as const, id: staff.staffId },
         };
-        const spend = pricing.pointsSpent > 0 ? await this.ledger.spend(tx, ref, pricing.pointsSpent) : null;
+        const spend = postings.spend
+          ? await this.ledger.spend(tx, ref, pricing.pointsSpent, 'spend', postings.spend)
+          : null;
         if (!(await this.repository.takeBalance(tx, memberId, pricing.totals.balancePaidFen, now))) {
           throw new AppError('BALANCE_INSUFFICIENT', 'the stored-value balance does not cover this payment');
         }
-        const earn =
-          pricing.pointsEarned > 0
-            ? await this.ledger.earn(tx, ref, pricing.pointsEarned, { source: 'purchase', program })
-            : null;
+        const earn = postings.earn
+          ? await this.ledger.earn(tx, ref, pricing.pointsEarned, {
+              source: 'purchase',
+              program,
+              postingId: postings.earn,
+            })
+          : null;
         const tier = await this.tiers.afterPurchase(tx, program, member, {
           id: purchaseId,
           paidFen: pricing.paidFen,
           staffId: staff.staffId,
         });
-        await this.repository.finishPurchase(
-          tx,
-          purchaseId,
-          { earn: earn?.postingId ?? null, spend: spend?.postingId ?? null },
-          tier.tier.code,
-        );
+        if (tier.tier.code !== member.tierCode) await this.repository.setTierAfter(tx, purchaseId, tier.tier.code);
         if (program.card.validityMonths !== null) {
           const until = DateTime.fromMillis(now, { zone: zoneOf(program.timeZone) })
             .plus({ months: program.card.validityMonths })
             .toMillis();
           await this.repository.extendCard(tx, memberId, until, now);
         }
-        if (cardCodeHash) await this.cardCodes.markUsed(tx, cardCodeHash);
-        await this.referrals.onQualifyingPurchase(tx, {
-          inviteeId: memberId,
-          purchaseId,
-          paidFen: pricing.paidFen,
-          program,
-        });
+        if (cardCodeHash) await this.cardCodes.markUsed(tx, cardCodeHash, scannedCode);
+        if (member.referralOpen) {
+          await this.referrals.onQualifyingPurchase(tx, {
+            inviteeId: memberId,
+            purchaseId,
+            paidFen: pricing.paidFen,
+            program,
+          });
+        }
         // Nothing after the earning moves points, so the balance it left is the balance now.
         const balance = earn?.balance ?? spend?.balance ?? (await this.ledger.balanceOf(tx, memberId));
         return {

@@ -182,6 +182,19 @@ export class LedgerRepository {
     return null;
   }
 
+  /**
+   * Takes `points` off the member's balance if it holds them, without reading the new balance back (for
+   * the expiry, which reads every balance of its batch at once afterwards). Whether it did.
+   */
+  async takeIfCovered(tx: EntityManager, memberId: string, points: number, now: number): Promise<boolean> {
+    const changed = await execute(
+      tx,
+      'UPDATE members SET points_balance = points_balance - ?, updated_at = ? WHERE id = ? AND points_balance >= ?',
+      [points, now, memberId, points],
+    );
+    return changed === 1;
+  }
+
   /** Read after this transaction's own UPDATE of the row, which it holds locked: the value is current. */
   async balanceOf(tx: EntityManager, memberId: string): Promise<number> {
     const rows = await select<{ points_balance: number | string }>(

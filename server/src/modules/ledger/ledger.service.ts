@@ -26,6 +26,8 @@ export interface EarnOptions {
   /** Counter-account; `issued` unless this is a manual adjustment. */
   from?: Extract<Account, 'issued' | 'adjustments'>;
   kind?: Extract<PostingKind, 'earn' | 'adjust'>;
+  /** The posting's id, when the caller made it beforehand (to write it with its cause in one statement). */
+  postingId?: string;
 }
 
 export interface ExpiryBatchResult {
@@ -67,7 +69,7 @@ export class LedgerService {
     const now = this.clock.now();
     const program = options.program ?? (await this.program.get(tx));
     const pendingDays = options.source === 'purchase' ? program.earning.pendingDays : 0;
-    const postingId = newId();
+    const postingId = options.postingId ?? newId();
     const lotId = newId();
     const counter = options.from ?? 'issued';
     const lot = {
@@ -163,6 +165,7 @@ export class LedgerService {
     ref: PostingRef,
     points: number,
     kind: Extract<PostingKind, 'spend' | 'adjust'> = 'spend',
+    postingId: string = newId(),
   ): Promise<PostingResult> {
     assertPoints(points);
     const now = this.clock.now();
@@ -176,7 +179,6 @@ export class LedgerService {
         required: points,
       });
     }
-    const postingId = newId();
     await this.repository.insertPostings(tx, [this.posting(postingId, kind, ref, now)]);
     await this.repository.insertEntries(
       tx,
@@ -291,8 +293,7 @@ export class LedgerService {
       for (const lot of lots) byMember.set(lot.memberId, [...(byMember.get(lot.memberId) ?? []), lot]);
       for (const [memberId, memberLots] of byMember) {
         const total = memberLots.reduce((sum, lot) => sum + lot.remaining, 0);
-        const balance = await this.repository.takeFromBalance(tx, memberId, total, now);
-        if (balance === null)
+        if (!(await this.repository.takeIfCovered(tx, memberId, total, now)))
           throw new Error(`ledger invariant broken: member ${memberId} holds less than its due lots`);
       }
       const balances = await this.repository.balancesOf(tx, [...byMember.keys()]);
