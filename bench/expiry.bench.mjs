@@ -1,6 +1,6 @@
 // Points-expiry benchmark: how fast `huika expire-points` expires a year's worth of lots on MariaDB,
 // against a raw mysql2 loop issuing the same SQL. `node bench/expiry.bench.mjs [--lots N]` (default
-// 1,000,000 lots, one member per 10 lots); normally run through `npm run bench`, which builds first.
+// 200,000 lots, one member per 10 lots); normally run through `npm run bench`, which builds first.
 //
 // Both databases get the same generated ledger, written row for row as LedgerService.earn writes it:
 // one `earn` posting per lot (a purchase), its two entries, the lot, and each member's cached balance
@@ -11,10 +11,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import { machine, prepareMariaDb } from './lib/machine.mjs';
+import { ulidFactory } from './lib/ulid.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
@@ -29,7 +30,8 @@ const EARNING_FROM = Date.parse('2025-01-01T00:00:00+08:00');
 /** Earnings spread over Jan 1 – Dec 30 (points earned on Dec 31 would count toward the next year). */
 const EARNING_SPAN = 364 * 86_400_000;
 const JOINED_FROM = Date.parse('2024-06-01T00:00:00+08:00');
-const DEFAULT_LOTS = 1_000_000;
+/** Sized so that `npm run bench` (every benchmark) stays within 10 minutes here; `--lots` takes more. */
+const DEFAULT_LOTS = 200_000;
 const INSERT_ROWS = 2_000;
 const SEED = 20_260_101;
 
@@ -267,30 +269,6 @@ async function load(connection, data) {
 // ---------------------------------------------------------------------------------------------------
 // The raw mysql2 baseline: expireBatch's statements, in its order, with no framework in between.
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function base32(n, length) {
-  let out = '';
-  for (let i = 0; i < length; i += 1) {
-    out = CROCKFORD[n % 32] + out;
-    n = Math.floor(n / 32);
-  }
-  return out;
-}
-
-/** Monotonic ULID-like ids (48-bit time, then a counter that starts at random within each millisecond). */
-function ulidFactory() {
-  let lastTime = -1;
-  let counter = 0;
-  return () => {
-    const now = Date.now();
-    if (now !== lastTime) {
-      lastTime = now;
-      counter = Math.floor(Math.random() * 2 ** 40);
-    } else counter += 1;
-    return base32(now, 10) + base32(Math.floor(counter / 2 ** 40), 8) + base32(counter % 2 ** 40, 8);
-  };
-}
-
 /**
  * The statements of LedgerRepository that the baseline repeats, word for word. They are looked for in
  * the built server before a run: a baseline that no longer issues Huika's SQL would compare nothing.
@@ -300,7 +278,6 @@ const SQL = {
   after: 'AND (expires_at > ? OR (expires_at = ? AND id > ?))',
   order: 'ORDER BY expires_at, id LIMIT ',
   take: 'UPDATE members SET points_balance = points_balance - ?, updated_at = ? WHERE id = ? AND points_balance >= ?',
-  balance: 'SELECT points_balance FROM members WHERE id = ?',
   balances: 'SELECT id, points_balance FROM members WHERE id IN (',
   postings:
     'INSERT INTO point_postings (id, member_id, kind, ref_type, ref_id, actor_kind, actor_id, memo, created_at) VALUES ',
@@ -376,8 +353,6 @@ async function baselineWorker(database) {
           const sum = memberLots.reduce((s, lot) => s + lot.remaining, 0);
           const changed = await exec(SQL.take, [sum, now, memberId, sum]);
           if (changed !== 1) throw new Error(`member ${memberId} holds less than its due lots`);
-          // takeFromBalance reads the new balance back after its UPDATE; so does the baseline.
-          await select(SQL.balance, [memberId]);
         }
         const ids = [...byMember.keys()];
         const balances = new Map(
@@ -522,7 +497,7 @@ function expiredFigures(out) {
 
 async function main(options) {
   const started = performance.now();
-  const loadAtStart = os.loadavg();
+  const host = machine();
   const batchSize = expiryBatchSize();
   assertBaselineMatchesServer();
   const server = await connect('');
@@ -556,22 +531,7 @@ async function main(options) {
   process.once('SIGTERM', onSignal);
 
   try {
-    const version = (await one(server, 'SELECT VERSION() AS v')).v;
-    let flush = Number((await one(server, 'SELECT @@innodb_flush_log_at_trx_commit AS v')).v);
-    console.log(`MariaDB ${version}: innodb_flush_log_at_trx_commit = ${flush}`);
-    if (flush !== 1) {
-      await server.query('SET GLOBAL innodb_flush_log_at_trx_commit = 1');
-      flush = Number((await one(server, 'SELECT @@innodb_flush_log_at_trx_commit AS v')).v);
-      console.log(`  set innodb_flush_log_at_trx_commit = ${flush} (durable: every commit is flushed)`);
-    }
-    // A production MariaDB holds its working set in memory; Debian's 128 MiB default does not hold a
-    // million lots' ledger (≈ 1 GiB), which would measure the disk instead. Raise it for the run (dynamic).
-    const wantedPool = 4 * 1024 ** 3;
-    if (Number((await one(server, 'SELECT @@innodb_buffer_pool_size AS v')).v) < wantedPool) {
-      await server.query(`SET GLOBAL innodb_buffer_pool_size = ${wantedPool}`);
-    }
-    const bufferPool = Number((await one(server, 'SELECT @@innodb_buffer_pool_size AS v')).v);
-    console.log(`  innodb_buffer_pool_size = ${fmt(bufferPool / 1024 ** 2)} MiB`);
+    const settings = await prepareMariaDb(server);
 
     const data = plan(options.lots);
     console.log(
@@ -631,23 +591,11 @@ async function main(options) {
     await dropAll();
     times.total = seconds(performance.now() - started);
 
-    const cpus = os.cpus();
     const result = {
       benchmark: 'expiry',
       command: data.lots === DEFAULT_LOTS ? 'npm run bench' : `npm run bench -- expiry --lots ${data.lots}`,
       date: new Date().toISOString(),
-      machine: {
-        cpu: cpus[0]?.model ?? 'unknown',
-        cores: cpus.length,
-        memoryBytes: os.totalmem(),
-        node: process.version,
-        mariadb: version,
-        innodbFlushLogAtTrxCommit: flush,
-        innodbBufferPoolSize: bufferPool,
-        // Other work on the machine skews the figures: the 1-, 5- and 15-minute load averages.
-        loadAverageAtStart: loadAtStart.map((n) => Math.round(n * 100) / 100),
-        loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 100) / 100),
-      },
+      machine: host.facts(settings),
       lots: data.lots,
       members: data.members,
       points: data.points,
