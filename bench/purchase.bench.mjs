@@ -583,10 +583,9 @@ async function main(options) {
       return run;
     };
 
-    // Purchases at a fixed rate: the steady service level. In rounds, because a stall on the database
-    // side now and then (up to hundreds of ms on this machine; the server's garbage collector and the
-    // load generator stay under 20 ms, InnoDB purge and page write-back were idle) decides one run's p99
-    // on its own. The closing line takes the median round's p99; every round is recorded.
+    // Purchases at a fixed rate: the steady service level. In rounds, because a stall of 100–300 ms that
+    // comes about every 10 s on this machine (docs/PERFORMANCE.md) decides one run's p99 on its own. The
+    // closing line takes the median round's p99; every round is recorded.
     runs.purchaseAtRate = [];
     for (let round = 1; round <= options.rateRounds; round += 1) {
       const run = await atRate(`r${round}-`);
