@@ -13,14 +13,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mysql from 'mysql2/promise';
-import { machine, prepareMariaDb } from './lib/machine.mjs';
+import { connect, machine, MYSQL_URL, prepareMariaDb } from './lib/machine.mjs';
 import { ulidFactory } from './lib/ulid.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const RESULTS = join(ROOT, 'bench', 'results', 'expiry.json');
-const SERVER_URL = (process.env.HUIKA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
 const AS_OF_ISO = '2026-01-01T00:00:00+08:00';
 const AS_OF = Date.parse(AS_OF_ISO);
@@ -67,16 +65,6 @@ async function timed(work) {
   const started = performance.now();
   const value = await work();
   return { value, ms: performance.now() - started };
-}
-
-function connect(database) {
-  return mysql.createConnection({
-    uri: database ? `${SERVER_URL}/${database}` : SERVER_URL,
-    supportBigNumbers: true,
-    bigNumberStrings: false,
-    charset: 'utf8mb4_unicode_ci',
-    timezone: 'Z',
-  });
 }
 
 async function one(connection, sql, params = []) {
@@ -434,7 +422,7 @@ function spawnTimed(args, env = {}, onLine = () => {}) {
 }
 
 function cli(database, args, onLine) {
-  return spawnTimed([CLI, ...args], { DATABASE_URL: `${SERVER_URL}/${database}` }, onLine);
+  return spawnTimed([CLI, ...args], { DATABASE_URL: `${MYSQL_URL}/${database}` }, onLine);
 }
 
 /**

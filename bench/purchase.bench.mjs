@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { call, closedLoop, httpPool, openLoop, percentiles } from './lib/load.mjs';
-import { freePort, machine, prepareMariaDb } from './lib/machine.mjs';
+import { connect, freePort, machine, MYSQL_URL, prepareMariaDb } from './lib/machine.mjs';
 import { captureStatements, templateOf } from './lib/query-log.mjs';
 import { ulidFactory } from './lib/ulid.mjs';
 
@@ -26,7 +26,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_MAIN = join(ROOT, 'server', 'dist', 'main.js');
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const RESULTS = join(ROOT, 'bench', 'results', 'purchase.json');
-const MYSQL_URL = (process.env.HUIKA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
 const DEFAULTS = {
   /** Closed-loop levels (requests in flight) and how many purchases each sends (at most 1,000 per request in flight). */
@@ -86,17 +85,6 @@ function parseArgs(argv) {
 const fmt = (n) => n.toLocaleString('en-US');
 const round1 = (n) => Math.round(n * 10) / 10;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function connect(database, extra = {}) {
-  return mysql.createConnection({
-    uri: database ? `${MYSQL_URL}/${database}` : MYSQL_URL,
-    supportBigNumbers: true,
-    bigNumberStrings: false,
-    charset: 'utf8mb4_unicode_ci',
-    timezone: 'Z',
-    ...extra,
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The pieces: a WeChat stand-in, the server, the CLI

@@ -1,7 +1,22 @@
-// What every benchmark shares: MariaDB set up as a production server would be, the facts of the
+// What every benchmark shares: connections to MariaDB, set up as a production server would be, the facts of the
 // machine a result was measured on, and a free port for a server of its own.
 import { createServer } from 'node:net';
 import os from 'node:os';
+import mysql from 'mysql2/promise';
+
+/** The MariaDB server the benchmarks use (the tests' variable), without a database. */
+export const MYSQL_URL = (process.env.HUIKA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+
+/** A connection to `database` ('' for none), with the server's settings: numbers as numbers, UTC, utf8mb4. */
+export function connect(database) {
+  return mysql.createConnection({
+    uri: database ? `${MYSQL_URL}/${database}` : MYSQL_URL,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+  });
+}
 
 const MIB = 1024 ** 2;
 /** A production MariaDB holds its working set in memory; Debian's 128 MiB default would measure the disk. */
