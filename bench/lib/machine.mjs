@@ -1,5 +1,6 @@
 // What every benchmark shares: connections to MariaDB, set up as a production server would be, the facts of the
 // machine a result was measured on, and a free port for a server of its own.
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import mysql from 'mysql2/promise';
@@ -7,10 +8,36 @@ import mysql from 'mysql2/promise';
 /** The MariaDB server the benchmarks use (the tests' variable), without a database. */
 export const MYSQL_URL = (process.env.HUIKA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
+/**
+ * MariaDB's Unix socket, when MariaDB runs on this machine: the server, the CLI and the baselines all connect
+ * through it, as a deployment with the database on the same host would (cheaper per statement than TCP on
+ * loopback, the same for both sides of a comparison). HUIKA_BENCH_TCP=true measures over TCP instead.
+ */
+const SOCKET = process.env.HUIKA_BENCH_MYSQL_SOCKET ?? '/run/mysqld/mysqld.sock';
+export const MYSQL_SOCKET =
+  process.env.HUIKA_BENCH_TCP !== 'true' &&
+  /^mysql:\/\/[^/]*@?(127\.0\.0\.1|localhost)(:\d+)?$/.test(MYSQL_URL) &&
+  existsSync(SOCKET)
+    ? SOCKET
+    : undefined;
+
+/** The server's DATABASE_URL for `database`. */
+export function databaseUrl(database) {
+  return `${MYSQL_URL}/${database}${MYSQL_SOCKET ? `?socket=${MYSQL_SOCKET}` : ''}`;
+}
+
+/** mysql2 options reaching `database` ('' for none) the way the server does. */
+export function mysqlOptions(database) {
+  return {
+    uri: database ? `${MYSQL_URL}/${database}` : MYSQL_URL,
+    ...(MYSQL_SOCKET ? { socketPath: MYSQL_SOCKET } : {}),
+  };
+}
+
 /** A connection to `database` ('' for none), with the server's settings: numbers as numbers, UTC, utf8mb4. */
 export function connect(database) {
   return mysql.createConnection({
-    uri: database ? `${MYSQL_URL}/${database}` : MYSQL_URL,
+    ...mysqlOptions(database),
     supportBigNumbers: true,
     bigNumberStrings: false,
     charset: 'utf8mb4_unicode_ci',
@@ -53,9 +80,10 @@ export async function prepareMariaDb(connection) {
     innodbFlushLogAtTrxCommit: Number(await read(connection, 'innodb_flush_log_at_trx_commit')),
     innodbBufferPoolSize: Number(await read(connection, 'innodb_buffer_pool_size')),
     innodbLogFileSize: Number(await read(connection, 'innodb_log_file_size')),
+    connection: MYSQL_SOCKET ? `unix socket ${MYSQL_SOCKET}` : `tcp ${MYSQL_URL.replace(/^mysql:\/\/[^@]*@/, '')}`,
   };
   console.log(
-    `MariaDB ${settings.mariadb}: innodb_flush_log_at_trx_commit = ${settings.innodbFlushLogAtTrxCommit} (every commit is flushed), buffer pool ${settings.innodbBufferPoolSize / MIB} MiB, redo log ${settings.innodbLogFileSize / MIB} MiB`,
+    `MariaDB ${settings.mariadb}: innodb_flush_log_at_trx_commit = ${settings.innodbFlushLogAtTrxCommit} (every commit is flushed), buffer pool ${settings.innodbBufferPoolSize / MIB} MiB, redo log ${settings.innodbLogFileSize / MIB} MiB; connections over ${settings.connection}`,
   );
   return settings;
 }

@@ -22,6 +22,16 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'mariadb://u:p@db:3307/loyalty', HUIKA_DEMO: 'true' }).demo).toBe(true);
   });
 
+  it("connects through MariaDB's Unix socket when the URL names one", () => {
+    expect(parseDatabaseUrl('mysql://root@localhost/huika?socket=/run/mysqld/mysqld.sock', 4)).toEqual({
+      kind: 'mysql',
+      url: 'mysql://root@localhost/huika',
+      database: 'huika',
+      poolSize: 4,
+      socketPath: '/run/mysqld/mysqld.sock',
+    });
+  });
+
   it('believes X-Forwarded-For only as far as HUIKA_TRUST_PROXY says', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ HUIKA_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
@@ -40,6 +50,8 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'nonsense' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://127.0.0.1:3306/' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://127.0.0.1/bad-name!' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://root@localhost/huika?socket=mysqld.sock' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://root@localhost/huika?sslmode=on' }, 'DATABASE_URL'],
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ HUIKA_DEV: 'maybe' }, 'HUIKA_DEV'],

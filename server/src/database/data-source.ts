@@ -24,7 +24,13 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       // Integers come back as numbers; no column of ours exceeds 2^53.
       supportBigNumbers: true,
       bigNumberStrings: false,
-      extra: { connectionLimit: db.poolSize, maxIdle: db.poolSize, enableKeepAlive: true, connectTimeout: 5000 },
+      extra: {
+        connectionLimit: db.poolSize,
+        maxIdle: db.poolSize,
+        enableKeepAlive: true,
+        connectTimeout: 5000,
+        ...(db.socketPath ? { socketPath: db.socketPath } : {}),
+      },
     };
   }
   mkdirSync(dirname(db.file), { recursive: true });
@@ -82,7 +88,11 @@ export async function withMigrationLock<T>(dataSource: DataSource, work: () => P
 async function ensureMysqlDatabase(db: Extract<DatabaseConfig, { kind: 'mysql' }>): Promise<void> {
   const url = new URL(db.url);
   url.pathname = '/';
-  const bootstrap = new DataSource({ type: 'mysql', url: url.toString(), extra: { connectTimeout: 5000 } });
+  const bootstrap = new DataSource({
+    type: 'mysql',
+    url: url.toString(),
+    extra: { connectTimeout: 5000, ...(db.socketPath ? { socketPath: db.socketPath } : {}) },
+  });
   await bootstrap.initialize();
   try {
     await bootstrap.query(
