@@ -12,10 +12,31 @@ function driverCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** The part of a mysql2 connection (or pool) that the hot path uses: a text query with a callback. */
+type QueryCallback = (error: Error | null, result: unknown) => void;
+
+/** The part of a mysql2 connection that the hot path uses: a text query with a callback, and its escaping. */
 interface MysqlQueryable {
-  query(sql: string, params: unknown[], callback: (error: Error | null, result: unknown) => void): void;
+  query(sql: string, params: unknown[], callback: QueryCallback): unknown;
+  query(sql: string, callback: QueryCallback): unknown;
+  format(sql: string, params: unknown[]): string;
 }
+
+/**
+ * A write whose answer the use case does not need at once (see `defer`). It may name how many rows it
+ * must change and the error if it did not, and how to translate its own driver error (a unique key).
+ */
+export interface DeferredWrite {
+  rows?: number;
+  orElse?: () => Error;
+  onError?: (error: unknown) => unknown;
+}
+
+interface PendingWrite extends DeferredWrite {
+  sql: string;
+}
+
+/** Writes waiting on a MySQL connection for its next statement, or for the commit. */
+const pendingWrites = new WeakMap<object, PendingWrite[]>();
 
 /** The raw mysql2 connection behind a MySQL transaction's EntityManager, if that is what it is. */
 function mysqlConnectionOf(tx: EntityManager): MysqlQueryable | undefined {
@@ -30,10 +51,46 @@ function mysqlConnectionOf(tx: EntityManager): MysqlQueryable | undefined {
  * TypeORM's QueryFailedError all the same, so callers see one error type whichever way a query went.
  */
 function mysqlQuery(connection: MysqlQueryable, sql: string, params: unknown[]): Promise<unknown> {
+  const pending = pendingWrites.get(connection);
+  if (pending && pending.length > 0) return withPending(connection, pending, connection.format(sql, params));
   return new Promise((resolve, reject) => {
     connection.query(sql, params, (error, result) =>
       error ? reject(new QueryFailedError(sql, params, error)) : resolve(result),
     );
+  });
+}
+
+/**
+ * Sends the connection's pending writes and then `last` (if any) as one multi-statement query: one round
+ * trip instead of several. MariaDB runs them in order and stops at the first error, which goes to the
+ * write that caused it. Each write's row count is checked; the result is `last`'s.
+ */
+function withPending(connection: MysqlQueryable, pending: PendingWrite[], last?: string): Promise<unknown> {
+  const writes = pending.splice(0);
+  const sql = [...writes.map((w) => w.sql), ...(last === undefined ? [] : [last])].join(';\n');
+  const single = writes.length + (last === undefined ? 0 : 1) === 1;
+  return new Promise((resolve, reject) => {
+    const command = connection.query(sql, (error, result) => {
+      if (error) {
+        // mysql2 counts the result sets it has read: the statement that failed is the next one.
+        const failed = (command as { _resultIndex?: unknown } | undefined)?._resultIndex;
+        const write = typeof failed === 'number' ? writes[failed] : undefined;
+        const wrapped = new QueryFailedError(write?.sql ?? sql, [], error);
+        reject(write?.onError ? write.onError(wrapped) : wrapped);
+        return;
+      }
+      const results = single ? [result] : (result as unknown[]);
+      for (const [i, write] of writes.entries()) {
+        const changed = (results[i] as { affectedRows?: number } | undefined)?.affectedRows;
+        if (write.rows !== undefined && changed !== write.rows) {
+          reject(
+            write.orElse ? write.orElse() : new Error(`a deferred write changed ${changed} rows, not ${write.rows}`),
+          );
+          return;
+        }
+      }
+      resolve(last === undefined ? undefined : results[writes.length]);
+    });
   });
 }
 
@@ -107,13 +164,26 @@ export class Transactions {
         this.readCommitted.add(connection);
       }
       await runner.startTransaction();
+      // Whatever else runs in this transaction (TypeORM's own queries too) sees the deferred writes first.
+      const pending: PendingWrite[] = [];
+      pendingWrites.set(connection, pending);
+      const typeormQuery = runner.query.bind(runner);
+      runner.query = (async (...args: Parameters<typeof typeormQuery>) => {
+        if (pending.length > 0) await withPending(connection, pending);
+        return typeormQuery(...args);
+      }) as typeof runner.query;
       try {
         const result = await work(runner.manager);
+        if (pending.length > 0) await withPending(connection, pending);
         await runner.commitTransaction();
         return result;
       } catch (error) {
+        pending.length = 0;
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         throw error;
+      } finally {
+        pendingWrites.delete(connection);
+        runner.query = typeormQuery;
       }
     } finally {
       await runner.release();
@@ -128,6 +198,36 @@ export async function execute(tx: EntityManager, sql: string, params: unknown[])
   if (mysql) return ((await mysqlQuery(mysql, sql, params)) as { affectedRows: number }).affectedRows;
   const result = (await tx.queryRunner.query(sql, params, true)) as { affected?: number | null };
   return result.affected ?? 0;
+}
+
+/**
+ * A write in a MySQL transaction whose answer is not needed at once: it waits on the connection and goes
+ * with the transaction's next statement, or just before the commit, in one round trip (each round trip
+ * costs both processes a socket write and a wake-up, the largest part of a short statement's cost). Its
+ * row count is checked then, and its error thrown then, before anything commits. Elsewhere (SQLite, or
+ * outside a transaction) it runs at once, with the same checks.
+ */
+export async function defer(
+  tx: EntityManager,
+  sql: string,
+  params: unknown[],
+  write: DeferredWrite = {},
+): Promise<void> {
+  const mysql = mysqlConnectionOf(tx);
+  const pending = mysql && pendingWrites.get(mysql);
+  if (mysql && pending) {
+    pending.push({ ...write, sql: mysql.format(sql, params) });
+    return;
+  }
+  let changed: number;
+  try {
+    changed = await execute(tx, sql, params);
+  } catch (error) {
+    throw write.onError ? write.onError(error) : error;
+  }
+  if (write.rows !== undefined && changed !== write.rows) {
+    throw write.orElse ? write.orElse() : new Error(`a write changed ${changed} rows, not ${write.rows}`);
+  }
 }
 
 /** A SELECT returning plain rows. */

@@ -29,6 +29,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
         maxIdle: db.poolSize,
         enableKeepAlive: true,
         connectTimeout: 5000,
+        // For deferred writes (common/transactions.ts), sent with the next statement in one round trip. Every
+        // statement's values are bound by mysql2's escaping, never pasted in, so no value can add a statement.
+        multipleStatements: true,
         ...(db.socketPath ? { socketPath: db.socketPath } : {}),
       },
     };

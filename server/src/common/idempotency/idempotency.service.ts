@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../app-error';
 import { mapError } from '../error-mapping';
-import { execute, select, Transactions } from '../transactions';
+import { defer, execute, select, Transactions } from '../transactions';
 
 /** How long a request may hold its key before another attempt may take over (a crashed server's claim). */
 const LEASE_MS = 15_000;
@@ -171,12 +171,13 @@ export class IdempotencyService {
     status: number,
     body: unknown,
   ): Promise<void> {
-    const changed = await execute(
+    // Checked with the transaction's last statements, before it commits.
+    await defer(
       tx,
       "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ? WHERE scope = ? AND idem_key = ? AND attempt = ? AND state = 'in_progress'",
       [status, JSON.stringify(body ?? null), scope, key, attempt],
+      { rows: 1, orElse: () => new LostClaim() },
     );
-    if (changed !== 1) throw new LostClaim();
   }
 
   private async release(scope: string, key: string, attempt: number): Promise<void> {

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { Clock } from '../../common/clock';
 import { SettingsService } from '../../common/settings.service';
-import { execute, select, Transactions } from '../../common/transactions';
+import { defer, execute, select, Transactions } from '../../common/transactions';
 import { insertIfAbsent } from '../members/insert-if-absent';
 import { isUniqueViolation } from '../../database/unique-violation';
 import { ProgramService } from '../program/program.service';
@@ -145,25 +145,25 @@ export class CardCodeService {
       if (!state) throw await this.whyNotCurrent(tx, codeHash);
     }
     const seq = Number(state.seq);
-    try {
-      await execute(tx, 'INSERT INTO card_code_uses (code_hash, member_id, seq, used_at) VALUES (?, ?, ?, ?)', [
-        codeHash,
-        state.member_id,
-        seq,
-        this.clock.now(),
-      ]);
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new AppError('CARD_CODE_USED', 'this card code was used already; scan a fresh one');
-      throw error;
-    }
-    const bumped = await execute(
+    // Both go with the transaction's next statement (or its commit); their errors stop it all the same.
+    await defer(
+      tx,
+      'INSERT INTO card_code_uses (code_hash, member_id, seq, used_at) VALUES (?, ?, ?, ?)',
+      [codeHash, state.member_id, seq, this.clock.now()],
+      {
+        onError: (error) =>
+          isUniqueViolation(error)
+            ? new AppError('CARD_CODE_USED', 'this card code was used already; scan a fresh one')
+            : error,
+      },
+    );
+    await defer(
       tx,
       'UPDATE member_card_codes SET seq = seq + 1, current_hash = ?, updated_at = ? WHERE member_id = ? AND ref = ? AND seq = ?',
       [cardCodeHash(state.ref, seq + 1), this.clock.now(), state.member_id, state.ref, seq],
+      // Not current although never used here: the card was reissued since the scan.
+      { rows: 1, orElse: () => expired('the card was reissued') },
     );
-    // Not current although never used here: the card was reissued since the scan.
-    if (bumped === 0) throw expired('the card was reissued');
   }
 
   /** Why a code is not its member's current one: used already, or its card was reissued. */

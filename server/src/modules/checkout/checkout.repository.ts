@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { isUniqueViolation } from '../../database/unique-violation';
 import { newId } from '../../common/ids';
-import { execute, select } from '../../common/transactions';
+import { defer, execute, select } from '../../common/transactions';
 
 export interface MemberAtTill {
   id: string;
@@ -144,44 +144,43 @@ export class CheckoutRepository {
     },
   ): Promise<void> {
     const t = p.pricing.totals;
-    try {
-      await execute(
-        tx,
-        `INSERT INTO purchases (id, store_id, receipt_no, member_id, staff_id, gross_fen, discount_fen, coupon_fen, points_cash_fen,
-           balance_paid_fen, payable_fen, paid_fen, refunded_paid_fen, refunded_fen, points_earned, points_spent, discount_source,
-           campaign_id, earn_posting_id, spend_posting_id, tier_before, tier_after, card_code_hash, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
-        [
-          p.id,
-          p.storeId,
-          p.receiptNo,
-          p.memberId,
-          p.staffId,
-          t.grossFen,
-          t.discountFen,
-          t.couponFen,
-          t.pointsCashFen,
-          t.balancePaidFen,
-          t.payableFen,
-          p.pricing.paidFen,
-          p.pricing.pointsEarned,
-          p.pricing.pointsSpent,
-          p.pricing.discount.source,
-          p.pricing.discount.campaignId,
-          p.postings.earn,
-          p.postings.spend,
-          p.tierBefore,
-          p.tierBefore,
-          p.cardCodeHash,
-          p.now,
-        ],
-      );
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new AppError('DUPLICATE_RECEIPT', `receipt ${p.receiptNo} was already posted at this store`);
-      }
-      throw error;
-    }
+    await defer(
+      tx,
+      `INSERT INTO purchases (id, store_id, receipt_no, member_id, staff_id, gross_fen, discount_fen, coupon_fen, points_cash_fen,
+         balance_paid_fen, payable_fen, paid_fen, refunded_paid_fen, refunded_fen, points_earned, points_spent, discount_source,
+         campaign_id, earn_posting_id, spend_posting_id, tier_before, tier_after, card_code_hash, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
+      [
+        p.id,
+        p.storeId,
+        p.receiptNo,
+        p.memberId,
+        p.staffId,
+        t.grossFen,
+        t.discountFen,
+        t.couponFen,
+        t.pointsCashFen,
+        t.balancePaidFen,
+        t.payableFen,
+        p.pricing.paidFen,
+        p.pricing.pointsEarned,
+        p.pricing.pointsSpent,
+        p.pricing.discount.source,
+        p.pricing.discount.campaignId,
+        p.postings.earn,
+        p.postings.spend,
+        p.tierBefore,
+        p.tierBefore,
+        p.cardCodeHash,
+        p.now,
+      ],
+      {
+        onError: (error) =>
+          isUniqueViolation(error)
+            ? new AppError('DUPLICATE_RECEIPT', `receipt ${p.receiptNo} was already posted at this store`)
+            : error,
+      },
+    );
   }
 
   async insertLines(
@@ -209,7 +208,7 @@ export class CheckoutRepository {
       line.paidFen,
       line.pointsEarned,
     ]);
-    await execute(
+    await defer(
       tx,
       `INSERT INTO purchase_lines (id, purchase_id, line_no, sku, name, category, unit_price_fen, quantity, points_eligible, gross_fen,
          discount_fen, coupon_fen, points_cash_fen, points_spent, balance_paid_fen, paid_fen, points_earned, refunded_quantity)
@@ -244,7 +243,7 @@ export class CheckoutRepository {
 
   /** Extends the card's validity on a purchase (DOMAIN §2): never shortens it. */
   async extendCard(tx: EntityManager, memberId: string, until: number, now: number): Promise<void> {
-    await execute(
+    await defer(
       tx,
       'UPDATE members SET card_valid_until = ?, updated_at = ? WHERE id = ? AND (card_valid_until IS NULL OR card_valid_until < ?)',
       [until, now, memberId, until],

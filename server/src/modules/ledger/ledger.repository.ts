@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { isUniqueViolation } from '../../database/unique-violation';
-import { execute, select, Transactions } from '../../common/transactions';
+import { defer, execute, select, Transactions } from '../../common/transactions';
 import type { Account, Actor, LotSource, PostingKind, RefType } from './ledger.types';
 
 export interface PostingRow {
@@ -92,35 +92,34 @@ export class LedgerRepository {
 
   async insertPostings(tx: EntityManager, postings: PostingRow[]): Promise<void> {
     if (postings.length === 0) return;
-    try {
-      await execute(
-        tx,
-        `INSERT INTO point_postings (id, member_id, kind, ref_type, ref_id, actor_kind, actor_id, memo, created_at) VALUES ${placeholders(9, postings.length)}`,
-        postings.flatMap((p) => [
-          p.id,
-          p.memberId,
-          p.kind,
-          p.refType,
-          p.refId,
-          p.actor.kind,
-          p.actor.id,
-          p.memo,
-          p.createdAt,
-        ]),
-      );
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new AppError('CONFLICT', 'this cause has already been posted to the ledger', {
-          causes: postings.map((p) => `${p.kind}:${p.refType}:${p.refId}`),
-        });
-      }
-      throw error;
-    }
+    await defer(
+      tx,
+      `INSERT INTO point_postings (id, member_id, kind, ref_type, ref_id, actor_kind, actor_id, memo, created_at) VALUES ${placeholders(9, postings.length)}`,
+      postings.flatMap((p) => [
+        p.id,
+        p.memberId,
+        p.kind,
+        p.refType,
+        p.refId,
+        p.actor.kind,
+        p.actor.id,
+        p.memo,
+        p.createdAt,
+      ]),
+      {
+        onError: (error) =>
+          isUniqueViolation(error)
+            ? new AppError('CONFLICT', 'this cause has already been posted to the ledger', {
+                causes: postings.map((p) => `${p.kind}:${p.refType}:${p.refId}`),
+              })
+            : error,
+      },
+    );
   }
 
   async insertEntries(tx: EntityManager, entries: EntryRow[]): Promise<void> {
     if (entries.length === 0) return;
-    await execute(
+    await defer(
       tx,
       `INSERT INTO point_entries (id, posting_id, account, member_id, points, balance_after, created_at) VALUES ${placeholders(7, entries.length)}`,
       entries.flatMap((e) => [e.id, e.postingId, e.account, e.memberId, e.points, e.balanceAfter, e.createdAt]),
@@ -128,7 +127,7 @@ export class LedgerRepository {
   }
 
   async insertLot(tx: EntityManager, lot: LotRow): Promise<void> {
-    await execute(
+    await defer(
       tx,
       'INSERT INTO point_lots (id, member_id, posting_id, source, points, remaining, earned_at, expires_at, available_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
@@ -157,12 +156,16 @@ export class LedgerRepository {
 
   /** Adds `delta` (any sign) to the cached balance; returns the new balance. No floor: for credits and debt-allowed reversals. */
   async addToBalance(tx: EntityManager, memberId: string, delta: number, now: number): Promise<number> {
-    const changed = await execute(
+    // The new balance is read in the same round trip as the UPDATE.
+    await defer(
       tx,
       'UPDATE members SET points_balance = points_balance + ?, updated_at = ? WHERE id = ?',
       [delta, now, memberId],
+      {
+        rows: 1,
+        orElse: () => new AppError('MEMBER_NOT_FOUND', 'no such member'),
+      },
     );
-    if (changed !== 1) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
     return this.balanceOf(tx, memberId);
   }
 

@@ -1,0 +1,122 @@
+import { Connection } from 'mysql2';
+import { DataSource } from 'typeorm';
+import { AppError } from '../../src/common/app-error';
+import { defer, select, Transactions } from '../../src/common/transactions';
+import { dataSourceOptions, openDatabase } from '../../src/database/data-source';
+import { isUniqueViolation } from '../../src/database/unique-violation';
+import { freshDatabase, TEST_DB, type TestDatabase } from './test-app';
+
+const count = async (dataSource: DataSource) =>
+  Number(((await dataSource.query('SELECT COUNT(*) AS n FROM scratch')) as { n: number | string }[])[0]?.n);
+
+describe(`deferred writes on ${TEST_DB}`, () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let transactions: Transactions;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    await (await openDatabase(db.config)).destroy();
+    // One pooled connection: every transaction below reuses it, so anything left pending on it would show.
+    dataSource = new DataSource(
+      dataSourceOptions(db.config.kind === 'mysql' ? { ...db.config, poolSize: 1 } : db.config),
+    );
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE scratch (id INT PRIMARY KEY, v INT NOT NULL)');
+    transactions = new Transactions(dataSource);
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await dataSource.query('DELETE FROM scratch');
+  });
+
+  const insert = (tx: Parameters<typeof defer>[0], id: number, onError?: (error: unknown) => unknown) =>
+    defer(tx, 'INSERT INTO scratch (id, v) VALUES (?, ?)', [id, id * 10], onError ? { onError } : {});
+
+  it('sends them with the next statement, which sees them', async () => {
+    await transactions.run(async () => undefined); // the connection's once-only session setting, out of the count
+    const sent = jest.spyOn(Connection.prototype, 'query');
+    try {
+      const rows = await transactions.run(async (tx) => {
+        await insert(tx, 1);
+        await insert(tx, 2);
+        return select<{ id: number }>(tx, 'SELECT id FROM scratch ORDER BY id');
+      });
+      expect(rows.map((r) => Number(r.id))).toEqual([1, 2]);
+      // On MariaDB: START TRANSACTION, then both inserts and the SELECT in one round trip, then COMMIT.
+      if (TEST_DB === 'mysql') expect(sent).toHaveBeenCalledTimes(3);
+    } finally {
+      sent.mockRestore();
+    }
+    expect(await count(dataSource)).toBe(2);
+  });
+
+  it('writes what is still pending just before the commit, and TypeORM queries see it too', async () => {
+    const seen = await transactions.run(async (tx) => {
+      await insert(tx, 1);
+      const viaTypeorm = (await tx.query('SELECT COUNT(*) AS n FROM scratch')) as { n: number | string }[];
+      await insert(tx, 2);
+      return Number(viaTypeorm[0]?.n);
+    });
+    expect(seen).toBe(1);
+    expect(await count(dataSource)).toBe(2);
+  });
+
+  it('gives a failing write its own error, and nothing commits', async () => {
+    const duplicate = (name: string) => (error: unknown) =>
+      isUniqueViolation(error) ? new AppError('CONFLICT', `${name} is there already`) : error;
+    await expect(
+      transactions.run(async (tx) => {
+        await insert(tx, 1, duplicate('first'));
+        await insert(tx, 2, duplicate('second'));
+        await insert(tx, 2, duplicate('third'));
+        await insert(tx, 3);
+        return select(tx, 'SELECT id FROM scratch');
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: 'third is there already' });
+    expect(await count(dataSource)).toBe(0);
+  });
+
+  it('checks row counts before the commit and rolls everything back when one is off', async () => {
+    await expect(
+      transactions.run(async (tx) => {
+        await insert(tx, 1);
+        await defer(tx, 'UPDATE scratch SET v = v + 1 WHERE id = ?', [99], {
+          rows: 1,
+          orElse: () => new AppError('NOT_FOUND', 'no row 99'),
+        });
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await count(dataSource)).toBe(0);
+  });
+
+  it('leaves nothing pending on the connection after a transaction fails', async () => {
+    await expect(
+      transactions.run(async (tx) => {
+        await insert(tx, 5);
+        throw new AppError('VALIDATION_FAILED', 'changed its mind');
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await transactions.run(async (tx) => {
+      await insert(tx, 6);
+    });
+    const ids = ((await dataSource.query('SELECT id FROM scratch')) as { id: number }[]).map((r) => Number(r.id));
+    expect(ids).toEqual([6]);
+  });
+
+  it('runs at once outside a transaction, with the same checks', async () => {
+    await transactions.statements(async (db2) => {
+      await insert(db2, 7);
+      expect(await select(db2, 'SELECT id FROM scratch')).toHaveLength(1);
+      await expect(
+        defer(db2, 'UPDATE scratch SET v = 0 WHERE id = ?', [8], {
+          rows: 1,
+          orElse: () => new AppError('NOT_FOUND', 'no row 8'),
+        }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+  });
+});
