@@ -470,12 +470,15 @@ async function main(options) {
   const database = `huika_bench_purchase_${randomBytes(4).toString('hex')}`;
   let server = null;
   let wechat = null;
+  /** The benchmark's own connection to the database; left open, it would keep a failed run from exiting. */
+  let db = null;
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
     dropped = true;
     await server?.stop().catch(() => {});
     wechat?.close();
+    await db?.end().catch(() => {});
     const connection = await connect('');
     await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await connection.end();
@@ -505,7 +508,7 @@ async function main(options) {
     const logFile = join(os.tmpdir(), `${database}.log`);
     server = await startServer(database, wechat.url, options.poolSize, logFile, options.profileDir);
     const http = httpPool(server.baseUrl, 128);
-    const db = await connect(database);
+    db = await connect(database);
 
     const setupStarted = performance.now();
     const { admin, tills } = await createTills(http, options);
@@ -712,6 +715,7 @@ async function main(options) {
     }
     console.log(`  checked: the ${fmt(replays)} replays wrote a purchase, an earning and a lot each`);
     await db.end();
+    db = null;
 
     const best = (list) => list.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     const huika = best(runs.purchase);
