@@ -163,10 +163,12 @@ export class Transactions {
         await mysqlQuery(connection, 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
         this.readCommitted.add(connection);
       }
-      await runner.startTransaction();
-      // Whatever else runs in this transaction (TypeORM's own queries too) sees the deferred writes first.
-      const pending: PendingWrite[] = [];
+      // START TRANSACTION waits like a deferred write and goes with the transaction's first statement. Whatever
+      // runs in the transaction (TypeORM's own queries too) sends what is pending first.
+      const pending: PendingWrite[] = [{ sql: 'START TRANSACTION' }];
       pendingWrites.set(connection, pending);
+      // TypeORM's bookkeeping as its startTransaction() would leave it, so that its commit and rollback work.
+      Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
       const typeormQuery = runner.query.bind(runner);
       runner.query = (async (...args: Parameters<typeof typeormQuery>) => {
         if (pending.length > 0) await withPending(connection, pending);
