@@ -60,6 +60,13 @@ function mysqlQuery(connection: MysqlQueryable, sql: string, params: unknown[]):
   });
 }
 
+/** Throws the write's error if it did not change the rows it had to. */
+function checkRows(write: DeferredWrite, changed: number | undefined): void {
+  if (write.rows !== undefined && changed !== write.rows) {
+    throw write.orElse ? write.orElse() : new Error(`a write changed ${changed} rows, not ${write.rows}`);
+  }
+}
+
 /**
  * Sends the connection's pending writes and then `last` (if any) as one multi-statement query: one round
  * trip instead of several. MariaDB runs them in order and stops at the first error, which goes to the
@@ -80,14 +87,12 @@ function withPending(connection: MysqlQueryable, pending: PendingWrite[], last?:
         return;
       }
       const results = single ? [result] : (result as unknown[]);
-      for (const [i, write] of writes.entries()) {
-        const changed = (results[i] as { affectedRows?: number } | undefined)?.affectedRows;
-        if (write.rows !== undefined && changed !== write.rows) {
-          reject(
-            write.orElse ? write.orElse() : new Error(`a deferred write changed ${changed} rows, not ${write.rows}`),
-          );
-          return;
-        }
+      try {
+        for (const [i, write] of writes.entries())
+          checkRows(write, (results[i] as { affectedRows?: number } | undefined)?.affectedRows);
+      } catch (wrongCount) {
+        reject(wrongCount);
+        return;
       }
       resolve(last === undefined ? undefined : results[writes.length]);
     });
@@ -227,9 +232,7 @@ export async function defer(
   } catch (error) {
     throw write.onError ? write.onError(error) : error;
   }
-  if (write.rows !== undefined && changed !== write.rows) {
-    throw write.orElse ? write.orElse() : new Error(`a write changed ${changed} rows, not ${write.rows}`);
-  }
+  checkRows(write, changed);
 }
 
 /** A SELECT returning plain rows. */

@@ -7,3 +7,8 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = driverError?.code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/** An error translation for a write (`defer`'s `onError`): a unique-key violation becomes `error()`, anything else stays. */
+export function onUniqueViolation(error: () => Error): (cause: unknown) => unknown {
+  return (cause) => (isUniqueViolation(cause) ? error() : cause);
+}

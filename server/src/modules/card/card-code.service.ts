@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock';
 import { SettingsService } from '../../common/settings.service';
 import { defer, execute, select, Transactions } from '../../common/transactions';
 import { insertIfAbsent } from '../members/insert-if-absent';
-import { isUniqueViolation } from '../../database/unique-violation';
+import { onUniqueViolation } from '../../database/unique-violation';
 import { ProgramService } from '../program/program.service';
 
 const FORMAT = 'HK1';
@@ -151,10 +151,9 @@ export class CardCodeService {
       'INSERT INTO card_code_uses (code_hash, member_id, seq, used_at) VALUES (?, ?, ?, ?)',
       [codeHash, state.member_id, seq, this.clock.now()],
       {
-        onError: (error) =>
-          isUniqueViolation(error)
-            ? new AppError('CARD_CODE_USED', 'this card code was used already; scan a fresh one')
-            : error,
+        onError: onUniqueViolation(
+          () => new AppError('CARD_CODE_USED', 'this card code was used already; scan a fresh one'),
+        ),
       },
     );
     await defer(

@@ -2,7 +2,7 @@ import type { PricedLine, PricingResult } from '@huika/shared';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
-import { isUniqueViolation } from '../../database/unique-violation';
+import { onUniqueViolation } from '../../database/unique-violation';
 import { newId } from '../../common/ids';
 import { defer, execute, select } from '../../common/transactions';
 
@@ -175,10 +175,9 @@ export class CheckoutRepository {
         p.now,
       ],
       {
-        onError: (error) =>
-          isUniqueViolation(error)
-            ? new AppError('DUPLICATE_RECEIPT', `receipt ${p.receiptNo} was already posted at this store`)
-            : error,
+        onError: onUniqueViolation(
+          () => new AppError('DUPLICATE_RECEIPT', `receipt ${p.receiptNo} was already posted at this store`),
+        ),
       },
     );
   }

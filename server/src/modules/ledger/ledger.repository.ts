@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
-import { isUniqueViolation } from '../../database/unique-violation';
+import { onUniqueViolation } from '../../database/unique-violation';
 import { defer, execute, select, Transactions } from '../../common/transactions';
 import type { Account, Actor, LotSource, PostingKind, RefType } from './ledger.types';
 
@@ -107,12 +107,12 @@ export class LedgerRepository {
         p.createdAt,
       ]),
       {
-        onError: (error) =>
-          isUniqueViolation(error)
-            ? new AppError('CONFLICT', 'this cause has already been posted to the ledger', {
-                causes: postings.map((p) => `${p.kind}:${p.refType}:${p.refId}`),
-              })
-            : error,
+        onError: onUniqueViolation(
+          () =>
+            new AppError('CONFLICT', 'this cause has already been posted to the ledger', {
+              causes: postings.map((p) => `${p.kind}:${p.refType}:${p.refId}`),
+            }),
+        ),
       },
     );
   }
