@@ -6,7 +6,8 @@ import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
 const MAX_ATTEMPTS = 5;
 
-function driverCode(error: unknown): string | undefined {
+/** The driver's error code (ER_DUP_ENTRY, SQLITE_BUSY, ...) of an error, or of the error a QueryFailedError wraps. */
+export function driverCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
   const code = e?.driverError?.code ?? e?.code;
   return typeof code === 'string' ? code : undefined;
@@ -62,39 +63,57 @@ function mysqlQuery(connection: MysqlQueryable, sql: string, params: unknown[]):
 
 /** Throws the write's error if it did not change the rows it had to. */
 function checkRows(write: DeferredWrite, changed: number | undefined): void {
-  if (write.rows !== undefined && changed !== write.rows) {
-    throw write.orElse ? write.orElse() : new Error(`a write changed ${changed} rows, not ${write.rows}`);
-  }
+  if (write.rows !== undefined && changed !== write.rows) throw wrongRowCount(write, changed);
 }
+
+function wrongRowCount(write: DeferredWrite, changed?: number): Error {
+  if (write.orElse) return write.orElse();
+  return new Error(`a write had to change ${write.rows} rows${changed === undefined ? '' : ` and changed ${changed}`}`);
+}
+
+/** What a pending write's row-count check signals, so that its error is told from the database's own. */
+const ROW_COUNT_SIGNAL = 'huika: a write changed other than the rows it had to';
 
 /**
  * Sends the connection's pending writes and then `last` (if any) as one multi-statement query: one round
  * trip instead of several. MariaDB runs them in order and stops at the first error, which goes to the
- * write that caused it. Each write's row count is checked; the result is `last`'s.
+ * write that caused it. A write that must change a number of rows is followed by a check that fails in the
+ * database when it did not, so a COMMIT sent last never commits a write that changed the wrong rows.
+ * The result is `last`'s.
  */
 function withPending(connection: MysqlQueryable, pending: PendingWrite[], last?: string): Promise<unknown> {
   const writes = pending.splice(0);
-  const sql = [...writes.map((w) => w.sql), ...(last === undefined ? [] : [last])].join(';\n');
-  const single = writes.length + (last === undefined ? 0 : 1) === 1;
+  const statements: string[] = [];
+  /** The write each statement belongs to (its own, or its check's). */
+  const owners: (PendingWrite | undefined)[] = [];
+  for (const write of writes) {
+    statements.push(write.sql);
+    owners.push(write);
+    if (write.rows !== undefined) {
+      statements.push(
+        `IF ROW_COUNT() <> ${Number(write.rows)} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${ROW_COUNT_SIGNAL}'; END IF`,
+      );
+      owners.push(write);
+    }
+  }
+  if (last !== undefined) statements.push(last);
+  const sql = statements.join(';\n');
   return new Promise((resolve, reject) => {
     const command = connection.query(sql, (error, result) => {
       if (error) {
         // mysql2 counts the result sets it has read: the statement that failed is the next one.
         const failed = (command as { _resultIndex?: unknown } | undefined)?._resultIndex;
-        const write = typeof failed === 'number' ? writes[failed] : undefined;
+        const write = typeof failed === 'number' ? owners[failed] : undefined;
+        if (write && (error as { sqlMessage?: unknown }).sqlMessage === ROW_COUNT_SIGNAL) {
+          reject(wrongRowCount(write));
+          return;
+        }
         const wrapped = new QueryFailedError(write?.sql ?? sql, [], error);
         reject(write?.onError ? write.onError(wrapped) : wrapped);
         return;
       }
-      const results = single ? [result] : (result as unknown[]);
-      try {
-        for (const [i, write] of writes.entries())
-          checkRows(write, (results[i] as { affectedRows?: number } | undefined)?.affectedRows);
-      } catch (wrongCount) {
-        reject(wrongCount);
-        return;
-      }
-      resolve(last === undefined ? undefined : results[writes.length]);
+      if (last === undefined) resolve(undefined);
+      else resolve(statements.length === 1 ? result : (result as unknown[])[statements.length - 1]);
     });
   });
 }
@@ -181,8 +200,13 @@ export class Transactions {
       }) as typeof runner.query;
       try {
         const result = await work(runner.manager);
-        if (pending.length > 0) await withPending(connection, pending);
-        await runner.commitTransaction();
+        if (pending.length > 0) {
+          // What is still pending goes with the COMMIT.
+          await withPending(connection, pending, 'COMMIT');
+          Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+        } else {
+          await runner.commitTransaction();
+        }
         return result;
       } catch (error) {
         pending.length = 0;
@@ -209,10 +233,10 @@ export async function execute(tx: EntityManager, sql: string, params: unknown[])
 
 /**
  * A write in a MySQL transaction whose answer is not needed at once: it waits on the connection and goes
- * with the transaction's next statement, or just before the commit, in one round trip (each round trip
- * costs both processes a socket write and a wake-up, the largest part of a short statement's cost). Its
- * row count is checked then, and its error thrown then, before anything commits. Elsewhere (SQLite, or
- * outside a transaction) it runs at once, with the same checks.
+ * with the transaction's next statement, or with its COMMIT, in one round trip (each round trip costs both
+ * processes a socket write and a wake-up, the largest part of a short statement's cost). Its row count is
+ * checked then, in the database, and its error thrown then: a failed write or check stops what follows it,
+ * the COMMIT too. Elsewhere (SQLite, or outside a transaction) it runs at once, with the same checks.
  */
 export async function defer(
   tx: EntityManager,

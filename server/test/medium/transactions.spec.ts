@@ -54,6 +54,22 @@ describe(`deferred writes on ${TEST_DB}`, () => {
     expect(await count(dataSource)).toBe(2);
   });
 
+  it('sends what is still pending at the end with the COMMIT, in one round trip', async () => {
+    await transactions.run(async () => undefined);
+    const sent = jest.spyOn(Connection.prototype, 'query');
+    try {
+      await transactions.run(async (tx) => {
+        await insert(tx, 1);
+        await defer(tx, 'UPDATE scratch SET v = v + 1 WHERE id = ?', [1], { rows: 1 });
+      });
+      // On MariaDB: START TRANSACTION, the insert, the update with its row check and COMMIT together.
+      if (TEST_DB === 'mysql') expect(sent).toHaveBeenCalledTimes(1);
+    } finally {
+      sent.mockRestore();
+    }
+    expect(await dataSource.query('SELECT v FROM scratch WHERE id = 1')).toEqual([{ v: 11 }]);
+  });
+
   it('writes what is still pending just before the commit, and TypeORM queries see it too', async () => {
     const seen = await transactions.run(async (tx) => {
       await insert(tx, 1);
@@ -81,6 +97,7 @@ describe(`deferred writes on ${TEST_DB}`, () => {
   });
 
   it('checks row counts before the commit and rolls everything back when one is off', async () => {
+    // The failing check sits between two writes that would go with the COMMIT: neither it nor they commit.
     await expect(
       transactions.run(async (tx) => {
         await insert(tx, 1);
@@ -88,9 +105,16 @@ describe(`deferred writes on ${TEST_DB}`, () => {
           rows: 1,
           orElse: () => new AppError('NOT_FOUND', 'no row 99'),
         });
+        await insert(tx, 2);
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await count(dataSource)).toBe(0);
+    // A check with no error of its own says how many rows it wanted.
+    await expect(
+      transactions.run(async (tx) => {
+        await defer(tx, 'UPDATE scratch SET v = 0 WHERE id = ?', [98], { rows: 1 });
+      }),
+    ).rejects.toThrow('a write had to change 1 rows');
   });
 
   it('leaves nothing pending on the connection after a transaction fails', async () => {
