@@ -3,7 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../app-error';
 import { mapError } from '../error-mapping';
-import { defer, execute, select, Transactions } from '../transactions';
+import { isUniqueViolation } from '../../database/unique-violation';
+import { defer, driverCode, execute, select, Transactions } from '../transactions';
 
 /** How long a request may hold its key before another attempt may take over (a crashed server's claim). */
 const LEASE_MS = 15_000;
@@ -15,6 +16,17 @@ export interface IdempotentResult<T> {
   body: T;
   replayed: boolean;
 }
+
+interface KeyedRequest {
+  scope: string;
+  key: string;
+  route: string;
+  /** The request's route and canonical body, hashed: the same key with another request is refused. */
+  hash: string;
+}
+
+const INSERT_KEY =
+  'INSERT INTO idempotency_keys (scope, idem_key, route, request_hash, state, attempt, response_status, response_body, lease_until, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 interface KeyRow {
   route: string;
@@ -39,12 +51,16 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Idempotency for every route that moves value (API.md). A key is claimed by statements committed at
- * once, before the work; the work then commits in one transaction together with the stored answer, so an
- * answer exists exactly when the work happened. Replays return the stored status and body; the same
- * key with another body is 422; a key whose first request is still running is 409. A claim left by a
- * crashed server expires after its lease and the retry does the work (the crash rolled it back).
+ * Idempotency for every route that moves value (API.md). The work commits in one transaction together with
+ * the stored answer, so an answer exists exactly when the work happened. Replays return the stored status
+ * and body; the same key with another body is 422; a key whose first request is still running is 409.
  * Keys live in the database, so this holds across any number of server instances.
+ *
+ * On MySQL the key is claimed by the work's own transaction, with its first statement: a second request with
+ * the key finds the claim's row locked (409 at once, no waiting) or committed (replayed), and a crash rolls the
+ * claim back with the work. One commit, one log flush per request. On SQLite, and for a key found taken, the
+ * claim is committed at once, before the work, with a lease: a claim left by a crashed server expires after
+ * its lease and the retry does the work (the crash rolled the work back).
  */
 @Injectable()
 export class IdempotencyService {
@@ -65,27 +81,86 @@ export class IdempotencyService {
     const hash = createHash('sha256')
       .update(`${options.route}\n${canonical(options.request)}`)
       .digest('hex');
-    const claim = await this.claim(options.scope, key, options.route, hash);
+    const request: KeyedRequest = { scope: options.scope, key, route: options.route, hash };
+    if (this.transactions.dialect === 'mysql') {
+      const answered = await this.claimWithWork(request, options.successStatus, work);
+      if (answered) return answered;
+      // The key was taken before: what it holds decides, as a claim of its own would.
+    }
+    return this.claimThenWork(request, options.successStatus, work);
+  }
+
+  /** Claims the key with the work's first statement (MySQL); undefined when the key is taken already. */
+  private async claimWithWork<T>(
+    request: KeyedRequest,
+    successStatus: number,
+    work: (tx: EntityManager) => Promise<T>,
+  ): Promise<IdempotentResult<T> | undefined> {
+    const { scope, key } = request;
+    try {
+      const body = await this.transactions.run(async (tx) => {
+        // Goes with the work's first statement, ahead of it. Without waiting for a lock: a key whose row
+        // another transaction holds belongs to a request still running.
+        await defer(
+          tx,
+          `SET STATEMENT innodb_lock_wait_timeout = 0 FOR ${INSERT_KEY}`,
+          this.keyRow(request, 'in_progress', null),
+          {
+            onError: (cause) =>
+              isUniqueViolation(cause)
+                ? new KeyTaken()
+                : driverCode(cause) === 'ER_LOCK_WAIT_TIMEOUT'
+                  ? inProgress()
+                  : cause,
+          },
+        );
+        const result = await work(tx);
+        await this.complete(tx, scope, key, 1, successStatus, result);
+        return result;
+      });
+      return { status: successStatus, body, replayed: false };
+    } catch (error) {
+      if (error instanceof KeyTaken) return undefined;
+      if (error instanceof InProgress) throw error.answer;
+      const mapped = mapError(error);
+      // Anything else rolled back with the claim: the key is free, and a retry does the work at once.
+      if (mapped.status >= 500) throw error;
+      // An expected refusal (409 POINTS_INSUFFICIENT, ...) is the answer for this key, replayed like a
+      // success, unless the key has an answer already: then that one is the answer.
+      const stored = await this.transactions.statements((tx) =>
+        this.insertIfAbsent(tx, this.keyRow(request, 'done', mapped)),
+      );
+      if (stored) throw error;
+      return undefined;
+    }
+  }
+
+  /** Claims the key in a statement of its own, committed at once, then does the work. */
+  private async claimThenWork<T>(
+    request: KeyedRequest,
+    successStatus: number,
+    work: (tx: EntityManager) => Promise<T>,
+  ): Promise<IdempotentResult<T>> {
+    const { scope, key } = request;
+    const claim = await this.claim(request);
     if (claim.kind === 'replay') return { status: claim.status, body: claim.body as T, replayed: true };
 
     try {
       const body = await this.transactions.run(async (tx) => {
         const result = await work(tx);
-        await this.complete(tx, options.scope, key, claim.attempt, options.successStatus, result);
+        await this.complete(tx, scope, key, claim.attempt, successStatus, result);
         return result;
       });
-      return { status: options.successStatus, body, replayed: false };
+      return { status: successStatus, body, replayed: false };
     } catch (error) {
-      if (error instanceof LostClaim) return this.replayAfterLostClaim<T>(options.scope, key);
+      if (error instanceof LostClaim) return this.replayAfterLostClaim<T>(scope, key);
       const mapped = mapError(error);
       if (mapped.status < 500) {
         // An expected refusal (409 POINTS_INSUFFICIENT, ...) is the answer for this key, replayed like a success.
-        await this.transactions.run((tx) =>
-          this.complete(tx, options.scope, key, claim.attempt, mapped.status, mapped.body),
-        );
+        await this.transactions.run((tx) => this.complete(tx, scope, key, claim.attempt, mapped.status, mapped.body));
       } else {
         // Nothing happened; free the key so a retry can do the work at once.
-        await this.release(options.scope, key, claim.attempt).catch((releaseError: unknown) =>
+        await this.release(scope, key, claim.attempt).catch((releaseError: unknown) =>
           this.logger.warn(`could not release idempotency key: ${String(releaseError)}`),
         );
       }
@@ -98,28 +173,21 @@ export class IdempotencyService {
     return this.transactions.run((tx) => execute(tx, 'DELETE FROM idempotency_keys WHERE expires_at < ?', [now]));
   }
 
-  private async claim(
-    scope: string,
-    key: string,
-    route: string,
-    hash: string,
-  ): Promise<{ kind: 'owner'; attempt: number } | { kind: 'replay'; status: number; body: unknown }> {
+  private async claim({
+    scope,
+    key,
+    route,
+    hash,
+  }: KeyedRequest): Promise<{ kind: 'owner'; attempt: number } | { kind: 'replay'; status: number; body: unknown }> {
     // Leases and retention are infrastructure time: the real clock, never the dev clock.
     const now = Date.now();
     // Each step is one statement that decides by itself (insert-if-absent, a takeover conditional on the
     // attempt read), so the claim needs no transaction: it is committed the moment it is made.
     return this.transactions.statements(async (tx) => {
-      const inserted = await this.insertIfAbsent(tx, [
-        scope,
-        key,
-        route,
-        hash,
-        'in_progress',
-        1,
-        now + LEASE_MS,
-        now,
-        now + IDEMPOTENCY_RETENTION_MS,
-      ]);
+      const inserted = await this.insertIfAbsent(
+        tx,
+        this.keyRow({ scope, key, route, hash }, 'in_progress', null, now),
+      );
       if (inserted) return { kind: 'owner', attempt: 1 };
       const rows = await select<KeyRow>(
         tx,
@@ -152,14 +220,31 @@ export class IdempotencyService {
     });
   }
 
-  private async insertIfAbsent(tx: EntityManager, values: unknown[]): Promise<boolean> {
+  /** A key's row (INSERT_KEY's values): a claim in progress under its lease, or a done one with its answer. */
+  private keyRow(
+    request: KeyedRequest,
+    state: 'in_progress' | 'done',
+    answer: { status: number; body: unknown } | null,
+    now = Date.now(),
+  ): unknown[] {
+    return [
+      request.scope,
+      request.key,
+      request.route,
+      request.hash,
+      state,
+      1,
+      answer?.status ?? null,
+      answer ? JSON.stringify(answer.body ?? null) : null,
+      now + LEASE_MS,
+      now,
+      now + IDEMPOTENCY_RETENTION_MS,
+    ];
+  }
+
+  private async insertIfAbsent(tx: EntityManager, row: unknown[]): Promise<boolean> {
     const verb = this.transactions.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-    const changed = await execute(
-      tx,
-      `${verb} INTO idempotency_keys (scope, idem_key, route, request_hash, state, attempt, lease_until, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      values,
-    );
-    return changed === 1;
+    return (await execute(tx, INSERT_KEY.replace(/^INSERT/, verb), row)) === 1;
   }
 
   /** Stores the answer; only the attempt that holds the claim may, which settles a race with a takeover. */
@@ -212,3 +297,16 @@ export class IdempotencyService {
 
 /** Another attempt took over this key while the work ran; this attempt's work is rolled back. */
 class LostClaim extends Error {}
+
+/** The key has a row already, committed: a claim of the work's transaction found it. */
+class KeyTaken extends Error {}
+
+/** Another running request holds the key: answered 409, and not stored as this key's answer. */
+class InProgress extends Error {
+  readonly answer = new AppError(
+    'IDEMPOTENCY_KEY_IN_PROGRESS',
+    'the request with this key is still running; retry shortly',
+  );
+}
+
+const inProgress = () => new InProgress();
