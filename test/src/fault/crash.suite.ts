@@ -28,7 +28,10 @@ const PURCHASES = MEMBERS * ROUNDS;
 const CONCURRENCY = 10;
 /** The purchase whose dispatch pulls the trigger: about half of the load, in the middle of a round. */
 const KILL_AT = 115;
-/** A claim left by the killed server blocks its key for 15 s (the idempotency lease); then the retry takes over. */
+/**
+ * The killed server's claims roll back with its transactions when MariaDB sees its connections close; a retry
+ * that still finds a key held answers 409 and is sent again until this deadline.
+ */
 const RETRY_DEADLINE_MS = 60_000;
 
 interface Planned {
