@@ -441,11 +441,12 @@ function purchaseSender(pool, checkouts, offset, tag) {
 }
 
 /** The baseline: the captured statements, replayed as they were sent, on a mysql2 pool of the server's size. */
-function baselineSender(pool, template, members, tag) {
+function baselineSender(pool, template, members, refOf, tag) {
   const newId = ulidFactory();
   return async (i) => {
+    const member = members[i].id;
     const statements = template.instantiate(
-      { member: members[i % members.length].id, receipt: `R${tag}-${i}`, key: `${tag}-${i}` },
+      { member, receipt: `R${tag}-${i}`, key: `${tag}-${i}`, cardRef: refOf.get(member) },
       newId,
     );
     const connection = await pool.getConnection();
@@ -554,10 +555,13 @@ async function main(options) {
       if (status !== 201) throw new Error(`the captured purchase answered ${status}`);
       next += 1;
     }
+    // The card whose code the purchase used: its reference is the member's own, its use number the replay's to set.
+    const [[card]] = await db.query('SELECT ref, seq FROM member_card_codes WHERE member_id = ?', [sample.member.id]);
     const template = templateOf(captured, {
       member: sample.member.id,
       receipt: `Rcapture-${next - 1}`,
       key: `capture-${next - 1}`,
+      cardRef: card.ref,
     });
     console.log(
       `  one purchase sends ${captured.statements.reduce((n, s) => n + s.sql.split(';\n').length, 0)} statements in ${template.statements} round trips (${template.generatedIds} new ids) on ${new Set(captured.statements.map((s) => s.thread)).size} connections`,
@@ -686,16 +690,25 @@ async function main(options) {
       multipleStatements: true,
     });
     runs.baseline = [];
+    // Each replay takes a member of its own, whose card is put where the captured one was: the replayed use of
+    // the code then changes the card row as the server's did (its row check holds).
+    const baselineMembers = counts.reduce((a, b) => a + b, 0);
+    if (baselineMembers > members.length) throw new Error(`the baseline needs ${baselineMembers} members`);
+    await db.query('UPDATE member_card_codes SET seq = ?', [Number(card.seq) - 1]);
+    const cards = await db.query('SELECT member_id, ref FROM member_card_codes');
+    const refOf = new Map(cards[0].map((row) => [row.member_id, row.ref]));
     try {
+      let offset = 0;
       for (const [level, concurrency] of options.levels.entries()) {
         const run = await withCpu({ mariadb: pids.mariadb, client: process.pid }, () =>
           closedLoop({
             concurrency,
             count: counts[level],
             expected: 201,
-            send: baselineSender(rawPool, template, members, `raw${concurrency}`),
+            send: baselineSender(rawPool, template, members.slice(offset), refOf, `raw${concurrency}`),
           }),
         );
+        offset += counts[level];
         if (run.errors > 0) throw new Error(`the baseline failed ${run.errors} times at ${concurrency} in flight`);
         runs.baseline.push(run);
         show(`raw mysql2 purchase (${concurrency})`, run);
