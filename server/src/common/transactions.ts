@@ -32,16 +32,26 @@ export interface DeferredWrite {
   onError?: (error: unknown) => unknown;
 }
 
-interface PendingWrite extends DeferredWrite {
-  sql: string;
+/**
+ * A statement waiting on a MySQL connection in a transaction: a deferred write, or a query whose answer
+ * the use case awaits.
+ */
+type Queued =
+  | { kind: 'write'; sql: string; write: DeferredWrite }
+  | { kind: 'query'; sql: string; resolve: (result: unknown) => void; reject: (error: unknown) => void };
+
+/** What waits to be sent on a transaction's connection, in the order the use case issued it. */
+interface Outbox {
+  queued: Queued[];
+  /** A send is due once the code running now has issued what it issues together. */
+  scheduled: boolean;
 }
 
-/** Writes waiting on a MySQL connection for its next statement, or for the commit. */
-const pendingWrites = new WeakMap<object, PendingWrite[]>();
+const outboxes = new WeakMap<object, Outbox>();
 
 /** The raw mysql2 connection behind a MySQL transaction's EntityManager, if that is what it is. */
-function mysqlConnectionOf(tx: EntityManager): MysqlQueryable | undefined {
-  const runner = tx.queryRunner as { databaseConnection?: MysqlQueryable } | undefined;
+function mysqlConnectionOf(tx: EntityManager): (MysqlQueryable & object) | undefined {
+  const runner = tx.queryRunner as { databaseConnection?: MysqlQueryable & object } | undefined;
   if (!runner || tx.connection.options.type !== 'mysql') return undefined;
   return runner.databaseConnection;
 }
@@ -50,10 +60,26 @@ function mysqlConnectionOf(tx: EntityManager): MysqlQueryable | undefined {
  * A statement straight on mysql2's connection: TypeORM's query runner would add an event broadcast, a
  * promise wrapper and a captured stack trace to each of a purchase's statements. Errors come back as
  * TypeORM's QueryFailedError all the same, so callers see one error type whichever way a query went.
+ *
+ * In a transaction the query is queued, and sent once the code running now has issued everything it
+ * issues together (`Promise.all` of independent reads, say), with the writes waiting before it: one
+ * round trip for all of them.
  */
-function mysqlQuery(connection: MysqlQueryable, sql: string, params: unknown[]): Promise<unknown> {
-  const pending = pendingWrites.get(connection);
-  if (pending && pending.length > 0) return withPending(connection, pending, connection.format(sql, params));
+function mysqlQuery(connection: MysqlQueryable & object, sql: string, params: unknown[]): Promise<unknown> {
+  const outbox = outboxes.get(connection);
+  if (outbox) {
+    return new Promise((resolve, reject) => {
+      outbox.queued.push({ kind: 'query', sql: connection.format(sql, params), resolve, reject });
+      if (outbox.scheduled) return;
+      outbox.scheduled = true;
+      queueMicrotask(() => {
+        outbox.scheduled = false;
+        // Unless an earlier send took the queries: writes alone wait for the next statement or the commit.
+        // A failure reaches the queries' own promises.
+        if (outbox.queued.some((q) => q.kind === 'query')) send(connection, outbox).catch(() => undefined);
+      });
+    });
+  }
   return new Promise((resolve, reject) => {
     connection.query(sql, params, (error, result) =>
       error ? reject(new QueryFailedError(sql, params, error)) : resolve(result),
@@ -75,47 +101,57 @@ function wrongRowCount(write: DeferredWrite, changed?: number): Error {
 const ROW_COUNT_SIGNAL = 'huika: a write changed other than the rows it had to';
 
 /**
- * Sends the connection's pending writes and then `last` (if any) as one multi-statement query: one round
- * trip instead of several. MariaDB runs them in order and stops at the first error, which goes to the
- * write that caused it. A write that must change a number of rows is followed by a check that fails in the
- * database when it did not, so a COMMIT sent last never commits a write that changed the wrong rows.
- * The result is `last`'s.
+ * Sends everything queued on the connection, then `last` (if any), as one multi-statement query: one round
+ * trip instead of several. MariaDB runs them in order and stops at the first error, which is the error of
+ * the statement that caused it (a write's own translation of it) and of every query of the round trip. A
+ * write that must change a number of rows is followed by a check that fails in the database when it did
+ * not, so a COMMIT sent last never commits a write that changed the wrong rows. Each query gets its own
+ * result; the promise gets `last`'s.
  */
-function withPending(connection: MysqlQueryable, pending: PendingWrite[], last?: string): Promise<unknown> {
-  const writes = pending.splice(0);
+function send(connection: MysqlQueryable, outbox: Outbox, last?: string): Promise<unknown> {
+  const entries = outbox.queued.splice(0);
   const statements: string[] = [];
-  /** The write each statement belongs to (its own, or its check's). */
-  const owners: (PendingWrite | undefined)[] = [];
-  for (const write of writes) {
-    statements.push(write.sql);
-    owners.push(write);
-    if (write.rows !== undefined) {
+  /** The entry each statement belongs to (a write's check belongs to the write). */
+  const owners: (Queued | undefined)[] = [];
+  for (const entry of entries) {
+    statements.push(entry.sql);
+    owners.push(entry);
+    if (entry.kind === 'write' && entry.write.rows !== undefined) {
       statements.push(
-        `IF ROW_COUNT() <> ${Number(write.rows)} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${ROW_COUNT_SIGNAL}'; END IF`,
+        `IF ROW_COUNT() <> ${Number(entry.write.rows)} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${ROW_COUNT_SIGNAL}'; END IF`,
       );
-      owners.push(write);
+      owners.push(entry);
     }
   }
   if (last !== undefined) statements.push(last);
-  const sql = statements.join(';\n');
+  if (statements.length === 0) return Promise.resolve(undefined);
+  const queries = entries.filter((e): e is Extract<Queued, { kind: 'query' }> => e.kind === 'query');
   return new Promise((resolve, reject) => {
-    const command = connection.query(sql, (error, result) => {
+    const command = connection.query(statements.join(';\n'), (error, result) => {
       if (error) {
         // mysql2 counts the result sets it has read: the statement that failed is the next one.
         const failed = (command as { _resultIndex?: unknown } | undefined)?._resultIndex;
-        const write = typeof failed === 'number' ? owners[failed] : undefined;
-        if (write && (error as { sqlMessage?: unknown }).sqlMessage === ROW_COUNT_SIGNAL) {
-          reject(wrongRowCount(write));
-          return;
-        }
-        const wrapped = new QueryFailedError(write?.sql ?? sql, [], error);
-        reject(write?.onError ? write.onError(wrapped) : wrapped);
+        const owner = typeof failed === 'number' ? owners[failed] : undefined;
+        const failure = failureOf(owner, last, error);
+        for (const query of queries) query.reject(failure);
+        reject(failure);
         return;
       }
-      if (last === undefined) resolve(undefined);
-      else resolve(statements.length === 1 ? result : (result as unknown[])[statements.length - 1]);
+      const results = statements.length === 1 ? [result] : (result as unknown[]);
+      for (const [i, owner] of owners.entries()) if (owner?.kind === 'query') owner.resolve(results[i]);
+      resolve(last === undefined ? undefined : results[statements.length - 1]);
     });
   });
+}
+
+/** The error a failed statement of a round trip stands for. */
+function failureOf(owner: Queued | undefined, last: string | undefined, error: Error): unknown {
+  if (owner?.kind === 'write') {
+    if ((error as { sqlMessage?: unknown }).sqlMessage === ROW_COUNT_SIGNAL) return wrongRowCount(owner.write);
+    const wrapped = new QueryFailedError(owner.sql, [], error);
+    return owner.write.onError ? owner.write.onError(wrapped) : wrapped;
+  }
+  return new QueryFailedError(owner?.sql ?? last ?? '', [], error);
 }
 
 /**
@@ -188,32 +224,33 @@ export class Transactions {
         this.readCommitted.add(connection);
       }
       // START TRANSACTION waits like a deferred write and goes with the transaction's first statement. Whatever
-      // runs in the transaction (TypeORM's own queries too) sends what is pending first.
-      const pending: PendingWrite[] = [{ sql: 'START TRANSACTION' }];
-      pendingWrites.set(connection, pending);
+      // runs in the transaction (TypeORM's own queries too) sends what is queued first.
+      const outbox: Outbox = { queued: [{ kind: 'write', sql: 'START TRANSACTION', write: {} }], scheduled: false };
+      outboxes.set(connection, outbox);
       // TypeORM's bookkeeping as its startTransaction() would leave it, so that its commit and rollback work.
       Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
       const typeormQuery = runner.query.bind(runner);
       runner.query = (async (...args: Parameters<typeof typeormQuery>) => {
-        if (pending.length > 0) await withPending(connection, pending);
+        if (outbox.queued.length > 0) await send(connection, outbox);
         return typeormQuery(...args);
       }) as typeof runner.query;
       try {
         const result = await work(runner.manager);
-        if (pending.length > 0) {
-          // What is still pending goes with the COMMIT.
-          await withPending(connection, pending, 'COMMIT');
+        if (outbox.queued.length > 0) {
+          // What is still queued goes with the COMMIT.
+          await send(connection, outbox, 'COMMIT');
           Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
         } else {
           await runner.commitTransaction();
         }
         return result;
       } catch (error) {
-        pending.length = 0;
+        // Queries still queued will not run: they fail with the transaction.
+        for (const entry of outbox.queued.splice(0)) if (entry.kind === 'query') entry.reject(error);
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         throw error;
       } finally {
-        pendingWrites.delete(connection);
+        outboxes.delete(connection);
         runner.query = typeormQuery;
       }
     } finally {
@@ -245,9 +282,9 @@ export async function defer(
   write: DeferredWrite = {},
 ): Promise<void> {
   const mysql = mysqlConnectionOf(tx);
-  const pending = mysql && pendingWrites.get(mysql);
-  if (mysql && pending) {
-    pending.push({ ...write, sql: mysql.format(sql, params) });
+  const outbox = mysql && outboxes.get(mysql);
+  if (mysql && outbox) {
+    outbox.queued.push({ kind: 'write', sql: mysql.format(sql, params), write });
     return;
   }
   let changed: number;
@@ -264,4 +301,15 @@ export async function select<T>(tx: EntityManager, sql: string, params: unknown[
   const mysql = mysqlConnectionOf(tx);
   if (mysql) return (await mysqlQuery(mysql, sql, params)) as T[];
   return (await tx.query(sql, params)) as T[];
+}
+
+/**
+ * Awaits steps started together (their queries then share a round trip on MySQL) and returns their values.
+ * When some fail, it throws the failure of the first in the order given, not in the order the database
+ * answered, so which error a request gets does not depend on timing.
+ */
+export async function together<T extends unknown[]>(steps: [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const settled = await Promise.allSettled(steps);
+  for (const step of settled) if (step.status === 'rejected') throw step.reason;
+  return settled.map((step) => (step as PromiseFulfilledResult<unknown>).value) as T;
 }

@@ -54,6 +54,51 @@ describe(`deferred writes on ${TEST_DB}`, () => {
     expect(await count(dataSource)).toBe(2);
   });
 
+  it('sends queries issued together in one round trip, in the order they and the writes were issued', async () => {
+    await transactions.run(async () => undefined);
+    const sent = jest.spyOn(Connection.prototype, 'query');
+    try {
+      const [before, after, ids] = await transactions.run(async (tx) =>
+        Promise.all([
+          select<{ n: number | string }>(tx, 'SELECT COUNT(*) AS n FROM scratch'),
+          (async () => {
+            await insert(tx, 1);
+            return select<{ n: number | string }>(tx, 'SELECT COUNT(*) AS n FROM scratch');
+          })(),
+          select<{ id: number }>(tx, 'SELECT id FROM scratch'),
+        ]),
+      );
+      // The insert was issued after the first count and before the id list; the second count waited for it.
+      expect([Number(before[0]?.n), Number(after[0]?.n), ids.map((r) => Number(r.id))]).toEqual([0, 1, [1]]);
+      // On MariaDB: START TRANSACTION, the first count, the insert and the id list in one round trip; then the
+      // second count; then COMMIT.
+      if (TEST_DB === 'mysql') expect(sent).toHaveBeenCalledTimes(3);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
+  it('fails every query of a round trip whose statement failed; the transaction then commits nothing', async () => {
+    let outcomes: PromiseSettledResult<unknown>[] = [];
+    await expect(
+      transactions.run(async (tx) => {
+        await insert(tx, 1);
+        outcomes = await Promise.allSettled([
+          select(tx, 'SELECT id FROM scratch'),
+          select(tx, 'SELECT no_such_column FROM scratch'),
+          select(tx, 'SELECT v FROM scratch'),
+        ]);
+        throw outcomes.map((o) => (o.status === 'rejected' ? (o.reason as unknown) : undefined)).find(Boolean);
+      }),
+    ).rejects.toThrow('no_such_column');
+    // On MariaDB the three went in one round trip: the failed statement stopped the one after it, and its
+    // error is every query's. SQLite runs them one by one.
+    expect(outcomes.map((o) => o.status)).toEqual(
+      TEST_DB === 'mysql' ? ['rejected', 'rejected', 'rejected'] : ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    expect(await count(dataSource)).toBe(0);
+  });
+
   it('sends what is still pending at the end with the COMMIT, in one round trip', async () => {
     await transactions.run(async () => undefined);
     const sent = jest.spyOn(Connection.prototype, 'query');
