@@ -355,6 +355,88 @@ describe(`checkout on ${TEST_DB}`, () => {
     });
   });
 
+  describe('campaign budgets', () => {
+    const campaignIds: string[] = [];
+    let admin: string;
+    beforeAll(async () => {
+      admin = await staffToken(app, 'admin');
+    });
+    afterAll(async () => {
+      for (const id of campaignIds) {
+        const off = await app.request({
+          method: 'PATCH',
+          url: `/api/admin/campaigns/${id}`,
+          headers: auth(admin),
+          payload: { active: false },
+        });
+        expect(off.status).toBe(200);
+      }
+    });
+
+    /** A discount campaign for one day (the 3rd or 4th: no member day) with a budget in fen. */
+    async function discountCampaign(day: string, discountPercent: number, budgetCap: number): Promise<string> {
+      const created = await app.request({
+        method: 'POST',
+        url: '/api/admin/campaigns',
+        headers: auth(admin),
+        payload: {
+          name: `${discountPercent} 折活动`,
+          kind: 'discount',
+          discountPercent,
+          startsAt: `${day}T00:00:00+08:00`,
+          endsAt: `${day}T23:59:59+08:00`,
+          budgetCap,
+        },
+      });
+      expect(created.status).toBe(201);
+      const id = (created.body as { id: string }).id;
+      campaignIds.push(id);
+      return id;
+    }
+    const budgetUsed = (id: string) =>
+      scalar(app.huika.dataSource, 'SELECT budget_used FROM campaigns WHERE id = ?', [id]);
+    const discountOf = (response: TestResponse) =>
+      (response.body as { totals: { discountFen: number } }).totals.discountFen;
+    const line = [{ sku: 'A', name: 'x', unitPriceFen: 10000, quantity: 1 }];
+
+    it('prices with the next best campaign when the best one has too little budget left, and spends its budget', async () => {
+      await clock.setNow(Date.parse('2026-12-03T12:00:00+08:00'));
+      const best = await discountCampaign('2026-12-03', 80, 3000);
+      const next = await discountCampaign('2026-12-03', 90, 100_000);
+      const member = await insertMember(app.huika.dataSource);
+      const first = await buy(member, line);
+      expect([first.status, discountOf(first)]).toEqual([201, 2000]);
+      // 2,000 of 3,000 spent: the best campaign still runs, but another 2,000 would overspend it.
+      const second = await buy(member, line);
+      expect([second.status, discountOf(second)]).toEqual([201, 1000]);
+      expect([await budgetUsed(best), await budgetUsed(next)]).toEqual([2000, 1000]);
+      await expectBooksBalanced();
+    });
+
+    it('never spends more than the budget under concurrent purchases; what was given is what was spent', async () => {
+      await clock.setNow(Date.parse('2026-12-04T12:00:00+08:00'));
+      const campaign = await discountCampaign('2026-12-04', 80, 9000);
+      const members = await Promise.all(Array.from({ length: 12 }, () => insertMember(app.huika.dataSource)));
+      const tokens = await Promise.all(members.map((m) => scan(m)));
+      const responses = await Promise.all(
+        members.map((m, i) => buy(m, line, { checkoutToken: tokens[i]?.checkoutToken })),
+      );
+      for (const r of responses) expect(r.status).toBe(201);
+      const given = responses.map(discountOf);
+      // Four purchases fit a 9,000 budget at 2,000 each; the rest pay full price.
+      expect(given.filter((d) => d === 2000)).toHaveLength(4);
+      expect(given.filter((d) => d === 0)).toHaveLength(8);
+      expect(await budgetUsed(campaign)).toBe(8000);
+      expect(
+        await scalar(
+          app.huika.dataSource,
+          'SELECT COALESCE(SUM(discount_fen), 0) FROM purchases WHERE campaign_id = ?',
+          [campaign],
+        ),
+      ).toBe(8000);
+    });
+  });
+
   describe('concurrency', () => {
     it('one purchase posted 50 times concurrently with one key makes one purchase and one set of postings', async () => {
       await clock.setNow(Date.parse('2026-11-14T12:00:00+08:00'));

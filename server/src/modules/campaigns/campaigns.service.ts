@@ -47,6 +47,12 @@ function view(row: CampaignRow) {
   };
 }
 
+/** The campaigns running at one moment, read once for a checkout. */
+export interface RunningCampaigns {
+  at: number;
+  campaigns: ReturnType<typeof view>[];
+}
+
 /**
  * Campaigns (DOMAIN §8): a discount or a points multiplier with a time window, an audience (tiers,
  * stores) and a budget cap. The budget is spent by an atomic conditional UPDATE in the purchase's
@@ -60,26 +66,31 @@ export class CampaignsService {
     private readonly audit: AuditService,
   ) {}
 
-  async activeFor(
-    tx: EntityManager,
-    program: ProgramConfig,
-    context: { storeId: string; tierCode: string; at: number },
-  ): Promise<ActiveCampaign[]> {
+  /** The campaigns running at `at` with budget left; `applicable` narrows them to one purchase. */
+  async runningAt(tx: EntityManager, at: number): Promise<RunningCampaigns> {
     const rows = await select<CampaignRow>(
       tx,
       `SELECT ${COLUMNS} FROM campaigns WHERE active = 1 AND starts_at <= ? AND ends_at > ?
        AND (budget_cap IS NULL OR budget_used < budget_cap)`,
-      [context.at, context.at],
+      [at, at],
     );
-    const day = localDate(program, context.at).day;
-    return rows
-      .map(view)
+    return { at, campaigns: rows.map(view) };
+  }
+
+  /** Of the running campaigns, those for this store and tier on this day (in the program's time zone). */
+  applicable(
+    running: RunningCampaigns,
+    program: ProgramConfig,
+    context: { storeId: string; tierCode: string },
+  ): ActiveCampaign[] {
+    const day = localDate(program, running.at).day;
+    return running.campaigns
       .filter(
         (c) =>
           (c.daysOfMonth === null || c.daysOfMonth.includes(day)) &&
-          (c.tiers === null || c.tiers.includes(context.tierCode)),
+          (c.tiers === null || c.tiers.includes(context.tierCode)) &&
+          (c.storeIds === null || c.storeIds.includes(context.storeId)),
       )
-      .filter((c) => c.storeIds === null || c.storeIds.includes(context.storeId))
       .map((c) => ({
         id: c.id,
         name: c.name,

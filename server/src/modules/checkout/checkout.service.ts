@@ -21,9 +21,9 @@ import { IdempotencyService } from '../../common/idempotency/idempotency.service
 import { newId } from '../../common/ids';
 import { verifyPassword } from '../../common/password';
 import { zoneOf } from '../../common/time-zone';
-import { select, Transactions } from '../../common/transactions';
+import { select, together, Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
-import { CampaignsService } from '../campaigns/campaigns.service';
+import { CampaignsService, type RunningCampaigns } from '../campaigns/campaigns.service';
 import { CardCodeService } from '../card/card-code.service';
 import { CheckoutTokenService } from '../card/checkout-token.service';
 import type { AppliedCoupon } from '../coupons/coupon-engine';
@@ -69,9 +69,13 @@ export class CheckoutService {
   async quote(staff: StaffAuth, body: Quote) {
     const { memberId } = await this.checkoutTokens.verify(body.checkoutToken, staff);
     return this.transactions.run(async (tx) => {
-      const program = await this.program.get(tx);
-      const member = await this.usableMember(tx, program, memberId);
-      const { pricing, coupons } = await this.price(tx, program, member, staff.storeId, body);
+      const [program, member, running] = await together([
+        this.program.get(tx),
+        this.repository.memberAtTill(tx, memberId),
+        this.campaigns.runningAt(tx, this.clock.now()),
+      ]);
+      this.assertUsable(program, member);
+      const { pricing, coupons } = await this.price(tx, program, member, staff.storeId, body, running);
       return {
         totals: pricing.totals,
         pointsEarned: pricing.pointsEarned,
@@ -100,32 +104,35 @@ export class CheckoutService {
       { scope: `staff:${staff.staffId}`, key, route: 'purchase', request: body, successStatus: 201 },
       async (tx) => {
         const { memberId, cardCodeHash, scannedCode } = await this.checkoutTokens.verify(body.checkoutToken, staff);
-        if (!(await this.repository.storeExists(tx, body.storeId)))
-          throw new AppError('VALIDATION_FAILED', 'no such store');
+        const now = this.clock.now();
+        // Independent reads, issued together: one round trip on MariaDB.
+        const [, program, member, running] = await together([
+          this.repository.storeExists(tx, body.storeId).then((exists) => {
+            if (!exists) throw new AppError('VALIDATION_FAILED', 'no such store');
+          }),
+          this.program.get(tx),
+          this.repository.memberAtTill(tx, memberId),
+          this.campaigns.runningAt(tx, now),
+        ]);
         if ((body.payWithBalanceFen ?? 0) > 0 && !cardCodeHash) {
           throw new AppError(
             'BALANCE_NEEDS_CARD_CODE',
             'paying with stored value needs the dynamic card code, not the card number',
           );
         }
-        const program = await this.program.get(tx);
-        const member = await this.usableMember(tx, program, memberId);
-        const now = this.clock.now();
-        let { pricing, coupons } = await this.price(tx, program, member, body.storeId, body);
-        // The campaign's budget is spent atomically; if it ran out since the quote, price without it.
-        if (
-          pricing.discount.campaignId &&
-          !(await this.campaigns.spendBudget(tx, pricing.discount.campaignId, pricing.totals.discountFen))
-        ) {
-          ({ pricing, coupons } = await this.price(
-            tx,
-            program,
-            member,
-            body.storeId,
-            body,
-            pricing.discount.campaignId,
-          ));
+        this.assertUsable(program, member);
+        // A campaign's budget is spent atomically; one that ran out since the reads is priced without, and
+        // the next best campaign (if any) must then have budget of its own.
+        const excluded = new Set<string>();
+        let priced = await this.price(tx, program, member, body.storeId, body, running);
+        for (;;) {
+          const { campaignId } = priced.pricing.discount;
+          if (!campaignId || (await this.campaigns.spendBudget(tx, campaignId, priced.pricing.totals.discountFen)))
+            break;
+          excluded.add(campaignId);
+          priced = await this.price(tx, program, member, body.storeId, body, running, excluded);
         }
+        const { pricing, coupons } = priced;
         const purchaseId = newId();
         const postings = {
           earn: pricing.pointsEarned > 0 ? newId() : null,
@@ -427,8 +434,8 @@ export class CheckoutService {
     return manager.id;
   }
 
-  private async usableMember(tx: EntityManager, program: ProgramConfig, memberId: string): Promise<MemberAtTill> {
-    const member = await this.repository.memberAtTill(tx, memberId);
+  /** A card that lapsed (no purchase for its validity period) takes no purchase until it is renewed. */
+  private assertUsable(program: ProgramConfig, member: MemberAtTill): void {
     if (
       program.card.validityMonths !== null &&
       member.cardValidUntil !== null &&
@@ -436,7 +443,6 @@ export class CheckoutService {
     ) {
       throw new AppError('CARD_LAPSED', 'this card has lapsed: no purchase for a full year');
     }
-    return member;
   }
 
   /**
@@ -449,13 +455,14 @@ export class CheckoutService {
     member: MemberAtTill,
     storeId: string | null,
     body: Quote,
-    excludeCampaign: string | null = null,
+    running: RunningCampaigns,
+    excluded: ReadonlySet<string> = new Set(),
   ): Promise<{ pricing: PricingResult; coupons: AppliedCoupon[] }> {
-    const now = this.clock.now();
+    const now = running.at;
     const tier = tierOf(program, member.tierCode);
-    const campaigns = (
-      await this.campaigns.activeFor(tx, program, { storeId: storeId ?? '', tierCode: tier.code, at: now })
-    ).filter((c) => c.id !== excludeCampaign);
+    const campaigns = this.campaigns
+      .applicable(running, program, { storeId: storeId ?? '', tierCode: tier.code })
+      .filter((c) => !excluded.has(c.id));
     try {
       const basket = {
         lines: body.lines as BasketLine[],
