@@ -1,6 +1,6 @@
 // Points-expiry benchmark: how fast `huika expire-points` expires a year's worth of lots on MariaDB,
 // against a raw mysql2 loop issuing the same SQL. `node bench/expiry.bench.mjs [--lots N]` (default
-// 200,000 lots, one member per 10 lots); normally run through `npm run bench`, which builds first.
+// 100,000 lots, one member per 10 lots); normally run through `npm run bench`, which builds first.
 //
 // Both databases get the same generated ledger, written row for row as LedgerService.earn writes it:
 // one `earn` posting per lot (a purchase), its two entries, the lot, and each member's cached balance
@@ -29,7 +29,7 @@ const EARNING_FROM = Date.parse('2025-01-01T00:00:00+08:00');
 const EARNING_SPAN = 364 * 86_400_000;
 const JOINED_FROM = Date.parse('2024-06-01T00:00:00+08:00');
 /** Sized so that `npm run bench` (every benchmark) stays within 10 minutes here; `--lots` takes more. */
-const DEFAULT_LOTS = 200_000;
+const DEFAULT_LOTS = 100_000;
 const INSERT_ROWS = 2_000;
 const SEED = 20_260_101;
 
