@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Connection } from 'mysql2';
 import { Clock } from '../../src/common/clock';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
 import { insertMember, memberToken, scalar, staffToken } from './fixtures';
@@ -353,6 +354,30 @@ describe(`checkout on ${TEST_DB}`, () => {
         (await refund(id, { all: true, approval: { username: 'manager', password: 'huika-demo' } }, 'x4')).status,
       ).toBe(201);
     });
+  });
+
+  it('posts a purchase in three round trips to MariaDB, one transaction and one commit', async () => {
+    await clock.setNow(Date.parse('2026-11-16T12:00:00+08:00'));
+    const member = await insertMember(app.huika.dataSource);
+    const { checkoutToken } = await scan(member);
+    const sent = jest.spyOn(Connection.prototype, 'query');
+    try {
+      const bought = await buy(member, [{ sku: 'A', name: 'x', unitPriceFen: 20000, quantity: 1 }], { checkoutToken });
+      expect(bought.status).toBe(201);
+      if (TEST_DB === 'mysql') {
+        // From START TRANSACTION on (before it, the dev clock of this test app reads its setting): the claim with
+        // the opening reads; the purchase, its lines and the balance with the balance and tier reads; the
+        // earning, the card, the answer and COMMIT.
+        const sql = sent.mock.calls.map((call) => String(call[0]));
+        const from = sql.findIndex((text) => text.startsWith('START TRANSACTION'));
+        expect(sql.slice(from)).toHaveLength(3);
+        expect(sql.filter((text) => text.includes('START TRANSACTION'))).toHaveLength(1);
+        expect(sql.at(-1)).toMatch(/;\nCOMMIT$/);
+      }
+    } finally {
+      sent.mockRestore();
+    }
+    await expectBooksBalanced();
   });
 
   describe('campaign budgets', () => {

@@ -168,18 +168,22 @@ export class CheckoutService {
         if (!(await this.repository.takeBalance(tx, memberId, pricing.totals.balancePaidFen, now))) {
           throw new AppError('BALANCE_INSUFFICIENT', 'the stored-value balance does not cover this payment');
         }
-        const earn = postings.earn
-          ? await this.ledger.earn(tx, ref, pricing.pointsEarned, {
-              source: 'purchase',
-              program,
-              postingId: postings.earn,
-            })
-          : null;
-        const tier = await this.tiers.afterPurchase(tx, program, member, {
-          id: purchaseId,
-          paidFen: pricing.paidFen,
-          staffId: staff.staffId,
-        });
+        // The earning's balance read and the tier's spend read (this purchase included) go together: one round
+        // trip. Neither step reads what the other writes.
+        const [earn, tier] = await together([
+          postings.earn
+            ? this.ledger.earn(tx, ref, pricing.pointsEarned, {
+                source: 'purchase',
+                program,
+                postingId: postings.earn,
+              })
+            : Promise.resolve(null),
+          this.tiers.afterPurchase(tx, program, member, {
+            id: purchaseId,
+            paidFen: pricing.paidFen,
+            staffId: staff.staffId,
+          }),
+        ]);
         if (tier.tier.code !== member.tierCode) await this.repository.setTierAfter(tx, purchaseId, tier.tier.code);
         if (program.card.validityMonths !== null) {
           const until = DateTime.fromMillis(now, { zone: zoneOf(program.timeZone) })
