@@ -3,10 +3,13 @@ import { createApp } from './app.factory';
 import { describeStartupError } from './startup-errors';
 import { loadConfig } from './config/config';
 import { createLogger } from './logger';
+import { logLongGcPauses, tuneGarbageCollector } from './runtime';
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   const config = loadConfig();
   const logger = createLogger(config);
+  logLongGcPauses(logger);
   const huika = await createApp(config, logger);
   await huika.app.listen({ port: config.port, host: config.host });
   const address = huika.app.getHttpServer().address();
