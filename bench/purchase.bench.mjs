@@ -197,6 +197,21 @@ async function withCpu(pids, work) {
   return run;
 }
 
+/** The garbage-collection pauses the server logged ('garbage collection pause'), with their times. */
+function gcPauses(logFile) {
+  const pauses = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"garbage collection pause"')) continue;
+    try {
+      const entry = JSON.parse(line);
+      pauses.push({ time: entry.time, kind: entry.gc, ms: entry.ms });
+    } catch {
+      // not a log line of the server's
+    }
+  }
+  return pauses;
+}
+
 function mariadbPid() {
   try {
     return Number(readFileSync('/run/mysqld/mysqld.pid', 'utf8').trim()) || null;
@@ -569,6 +584,7 @@ async function main(options) {
 
     const pids = { server: server.pid, mariadb: mariadbPid(), client: process.pid };
     const atRate = async (tag, seconds = options.rateSeconds) => {
+      const from = Date.now();
       const run = await withCpu(pids, () =>
         openLoop({
           rate: options.rate,
@@ -578,12 +594,14 @@ async function main(options) {
         }),
       );
       next += Math.round(options.rate * seconds);
+      run.window = { from, to: Date.now() };
       return run;
     };
 
-    // Purchases at a fixed rate: the steady service level. In rounds, because a stall of 100–300 ms that
-    // comes about every 10 s on this machine (docs/PERFORMANCE.md) decides one run's p99 on its own. The
-    // closing line takes the median round's p99; every round is recorded.
+    // Purchases at a fixed rate: the steady service level. In rounds, because one full garbage collection
+    // of the server's stalls the requests in flight for 50–150 ms and so decides a round's p99 on its own
+    // (docs/PERFORMANCE.md); the results say which rounds had one. The closing line takes the median
+    // round's p99; every round is recorded.
     // First a warm-up at the rate, recorded but not counted: the server's compiler has seen six purchases
     // so far, and the new tables' first pages are being allocated.
     runs.purchaseAtRateWarmUp = await atRate('w-', options.warmUpSeconds);
@@ -678,6 +696,27 @@ async function main(options) {
     );
     await server.stop();
     server = null;
+    // The server logs every garbage-collection pause of 10 ms or more: which of the fixed-rate runs had one.
+    const pauses = gcPauses(logFile);
+    const atRateRuns = [
+      ['warm-up', runs.purchaseAtRateWarmUp],
+      ...runs.purchaseAtRate.map((run, i) => [`round ${i + 1}`, run]),
+      ['after saturation', runs.purchaseAtRateAfterSaturation],
+    ];
+    for (const [, run] of atRateRuns) {
+      run.gcPauses = pauses
+        .filter((p) => p.time >= run.window.from && p.time <= run.window.to)
+        .map((p) => ({ kind: p.kind, ms: p.ms }));
+      delete run.window;
+    }
+    console.log(
+      `  server GC pauses ≥ 10 ms at ${options.rate}/s: ${atRateRuns
+        .map(
+          ([label, run]) =>
+            `${label} ${run.gcPauses.length ? run.gcPauses.map((p) => `${p.kind} ${p.ms} ms`).join(' + ') : 'none'}`,
+        )
+        .join('; ')}`,
+    );
 
     // The raw mysql2 baseline: the captured statements at the same concurrency, same database, same pool size.
     const rawPool = mysql.createPool({
@@ -692,7 +731,7 @@ async function main(options) {
     runs.baseline = [];
     // Each replay takes a member of its own, whose card is put where the captured one was: the replayed use of
     // the code then changes the card row as the server's did (its row check holds).
-    const baselineMembers = counts.reduce((a, b) => a + b, 0);
+    const baselineMembers = counts.reduce((a, b) => a + b, 0) + options.rateRounds * options.rate * options.rateSeconds;
     if (baselineMembers > members.length) throw new Error(`the baseline needs ${baselineMembers} members`);
     await db.query('UPDATE member_card_codes SET seq = ?', [Number(card.seq) - 1]);
     const cards = await db.query('SELECT member_id, ref FROM member_card_codes');
@@ -713,11 +752,28 @@ async function main(options) {
         runs.baseline.push(run);
         show(`raw mysql2 purchase (${concurrency})`, run);
       }
+      // The database alone at the fixed rate, as many rounds: what MariaDB and this machine leave of the p99 goal.
+      runs.baselineAtRate = [];
+      for (let round = 1; round <= options.rateRounds; round += 1) {
+        const count = options.rate * options.rateSeconds;
+        const run = await withCpu({ mariadb: pids.mariadb, client: process.pid }, () =>
+          openLoop({
+            rate: options.rate,
+            seconds: options.rateSeconds,
+            expected: 201,
+            send: baselineSender(rawPool, template, members.slice(offset), refOf, `raw-r${round}`),
+          }),
+        );
+        offset += count;
+        if (run.errors > 0) throw new Error(`the baseline failed ${run.errors} times at ${options.rate}/s`);
+        runs.baselineAtRate.push(run);
+        show(`raw mysql2 at ${options.rate}/s, round ${round}`, run);
+      }
     } finally {
       await rawPool.end();
     }
     // The replays did the purchase's work: a purchase row, an earning posting and a lot each.
-    const replays = counts.reduce((a, b) => a + b, 0);
+    const replays = baselineMembers;
     const [[after]] = await db.query(
       `SELECT (SELECT COUNT(*) FROM purchases) AS purchases, (SELECT COUNT(*) FROM point_postings WHERE kind = 'earn') AS earnings,
               (SELECT COUNT(*) FROM point_lots) AS lots`,
@@ -734,8 +790,8 @@ async function main(options) {
     const huika = best(runs.purchase);
     const raw = best(runs.baseline);
     const percent = Math.round((huika.perSecond / raw.perSecond) * 100);
-    const roundP99s = runs.purchaseAtRate.map((run) => run.latencyMs.p99).sort((a, b) => a - b);
-    const p99 = roundP99s[Math.floor((roundP99s.length - 1) / 2)];
+    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+    const p99 = median(runs.purchaseAtRate.map((run) => run.latencyMs.p99));
     // The saved results keep the percentiles, not every latency.
     const strip = (run) => Object.fromEntries(Object.entries(run).filter(([key]) => key !== 'latencies'));
     const result = {
@@ -758,6 +814,7 @@ async function main(options) {
         purchaseAtRateAfterSaturation: strip(runs.purchaseAtRateAfterSaturation),
         redemption: strip(runs.redemption),
         baseline: runs.baseline.map(strip),
+        baselineAtRate: runs.baselineAtRate.map(strip),
       },
       summary: {
         purchasePerSecond: huika.perSecond,
@@ -767,6 +824,8 @@ async function main(options) {
         percentOfBaseline: percent,
         p99AtRateMs: p99,
         p99AtRateRoundsMs: runs.purchaseAtRate.map((run) => run.latencyMs.p99),
+        baselineP99AtRateMs: median(runs.baselineAtRate.map((run) => run.latencyMs.p99)),
+        baselineP99AtRateRoundsMs: runs.baselineAtRate.map((run) => run.latencyMs.p99),
         p99AtRateAfterSaturationMs: runs.purchaseAtRateAfterSaturation.latencyMs.p99,
         seconds: round1((performance.now() - started) / 1000),
       },
