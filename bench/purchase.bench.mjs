@@ -488,6 +488,8 @@ async function main(options) {
   let wechat = null;
   /** The benchmark's own connection to the database; left open, it would keep a failed run from exiting. */
   let db = null;
+  /** The raw baseline's pool (mysql2). */
+  let rawPool = null;
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
@@ -583,6 +585,50 @@ async function main(options) {
     );
 
     const pids = { server: server.pid, mariadb: mariadbPid(), client: process.pid };
+
+    // The raw mysql2 baseline: the captured statements replayed on the same database through a pool of the
+    // server's size. Each closed-loop level runs right after Huika's (the server idle meanwhile), so that
+    // whatever else the host is doing weighs on both alike. Each replay takes a member whose purchase
+    // Huika has already posted, its card put back where the captured one was: the replayed use of the code
+    // then changes the card row as the server's did (its row check holds).
+    rawPool = mysql.createPool({
+      ...mysqlOptions(database),
+      connectionLimit: options.poolSize,
+      supportBigNumbers: true,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      // The server sends some statements together in one round trip (deferred writes); so does the replay.
+      multipleStatements: true,
+    });
+    const capturedSeq = Number(card.seq) - 1;
+    const cards = await db.query('SELECT member_id, ref FROM member_card_codes');
+    const refOf = new Map(cards[0].map((row) => [row.member_id, row.ref]));
+    runs.baseline = [];
+    runs.baselineAtRate = [];
+    let rawNext = 0;
+    const replay = async (count, tag, loop) => {
+      if (rawNext + count > next) throw new Error('the baseline would take a member whose purchase is still to come');
+      await db.query('UPDATE member_card_codes SET seq = ? WHERE seq <> ?', [capturedSeq, capturedSeq]);
+      const send = baselineSender(rawPool, template, members.slice(rawNext), refOf, tag);
+      const run = await withCpu({ mariadb: pids.mariadb, client: process.pid }, () => loop(send));
+      rawNext += count;
+      if (run.errors > 0) throw new Error(`the baseline failed ${run.errors} times (${tag})`);
+      return run;
+    };
+    const rawAtRate = async (round) => {
+      const run = await replay(options.rate * options.rateSeconds, `raw-r${round}`, (send) =>
+        openLoop({ rate: options.rate, seconds: options.rateSeconds, expected: 201, send }),
+      );
+      runs.baselineAtRate.push(run);
+      show(`raw mysql2 at ${options.rate}/s, round ${round}`, run);
+    };
+    const rawLevel = async (level, concurrency) => {
+      const run = await replay(counts[level], `raw${concurrency}`, (send) =>
+        closedLoop({ concurrency, count: counts[level], expected: 201, send }),
+      );
+      runs.baseline.push(run);
+      show(`raw mysql2 purchase (${concurrency})`, run);
+    };
     const atRate = async (tag, seconds = options.rateSeconds) => {
       const from = Date.now();
       const run = await withCpu(pids, () =>
@@ -627,11 +673,17 @@ async function main(options) {
       next += counts[level];
       runs.purchase.push(run);
       show(`POST /api/pos/purchases (${concurrency})`, run);
+      await rawLevel(level, concurrency);
     }
 
     // The same rate again right after saturation, while MariaDB still writes back what the runs left.
     runs.purchaseAtRateAfterSaturation = await atRate('s-');
     show(`${options.rate}/s after saturation`, runs.purchaseAtRateAfterSaturation);
+
+    // The database alone at the fixed rate, as many rounds: what MariaDB and this machine leave of the p99
+    // goal. After all of Huika's fixed-rate runs, so that what a replay leaves MariaDB to do (purge, page
+    // writes) does not fall into one of them.
+    for (let round = 1; round <= options.rateRounds; round += 1) await rawAtRate(round);
 
     // The hot gift: more members than stock redeem it at once.
     const gift = expect(
@@ -671,7 +723,8 @@ async function main(options) {
         (s, r) => s + r.ok,
         0,
       ) + 6;
-    if (Number(purchases) !== posted) throw new Error(`${purchases} purchases in the database, ${posted} answered 201`);
+    if (Number(purchases) !== posted + rawNext)
+      throw new Error(`${purchases} purchases in the database, ${posted} answered 201 and ${rawNext} replayed`);
     const [[stock]] = await db.query('SELECT stock FROM gifts WHERE id = ?', [gift.id]);
     const [[{ redeemed }]] = await db.query('SELECT COUNT(*) AS redeemed FROM gift_redemptions WHERE gift_id = ?', [
       gift.id,
@@ -718,62 +771,8 @@ async function main(options) {
         .join('; ')}`,
     );
 
-    // The raw mysql2 baseline: the captured statements at the same concurrency, same database, same pool size.
-    const rawPool = mysql.createPool({
-      ...mysqlOptions(database),
-      connectionLimit: options.poolSize,
-      supportBigNumbers: true,
-      charset: 'utf8mb4_unicode_ci',
-      timezone: 'Z',
-      // The server sends some statements together in one round trip (deferred writes); so does the replay.
-      multipleStatements: true,
-    });
-    runs.baseline = [];
-    // Each replay takes a member of its own, whose card is put where the captured one was: the replayed use of
-    // the code then changes the card row as the server's did (its row check holds).
-    const baselineMembers = counts.reduce((a, b) => a + b, 0) + options.rateRounds * options.rate * options.rateSeconds;
-    if (baselineMembers > members.length) throw new Error(`the baseline needs ${baselineMembers} members`);
-    await db.query('UPDATE member_card_codes SET seq = ?', [Number(card.seq) - 1]);
-    const cards = await db.query('SELECT member_id, ref FROM member_card_codes');
-    const refOf = new Map(cards[0].map((row) => [row.member_id, row.ref]));
-    try {
-      let offset = 0;
-      for (const [level, concurrency] of options.levels.entries()) {
-        const run = await withCpu({ mariadb: pids.mariadb, client: process.pid }, () =>
-          closedLoop({
-            concurrency,
-            count: counts[level],
-            expected: 201,
-            send: baselineSender(rawPool, template, members.slice(offset), refOf, `raw${concurrency}`),
-          }),
-        );
-        offset += counts[level];
-        if (run.errors > 0) throw new Error(`the baseline failed ${run.errors} times at ${concurrency} in flight`);
-        runs.baseline.push(run);
-        show(`raw mysql2 purchase (${concurrency})`, run);
-      }
-      // The database alone at the fixed rate, as many rounds: what MariaDB and this machine leave of the p99 goal.
-      runs.baselineAtRate = [];
-      for (let round = 1; round <= options.rateRounds; round += 1) {
-        const count = options.rate * options.rateSeconds;
-        const run = await withCpu({ mariadb: pids.mariadb, client: process.pid }, () =>
-          openLoop({
-            rate: options.rate,
-            seconds: options.rateSeconds,
-            expected: 201,
-            send: baselineSender(rawPool, template, members.slice(offset), refOf, `raw-r${round}`),
-          }),
-        );
-        offset += count;
-        if (run.errors > 0) throw new Error(`the baseline failed ${run.errors} times at ${options.rate}/s`);
-        runs.baselineAtRate.push(run);
-        show(`raw mysql2 at ${options.rate}/s, round ${round}`, run);
-      }
-    } finally {
-      await rawPool.end();
-    }
     // The replays did the purchase's work: a purchase row, an earning posting and a lot each.
-    const replays = baselineMembers;
+    const replays = rawNext;
     const [[after]] = await db.query(
       `SELECT (SELECT COUNT(*) FROM purchases) AS purchases, (SELECT COUNT(*) FROM point_postings WHERE kind = 'earn') AS earnings,
               (SELECT COUNT(*) FROM point_lots) AS lots`,
@@ -837,6 +836,7 @@ async function main(options) {
       `purchase: ${fmt(huika.perSecond)} req/s (${percent}% of raw mysql2 ${fmt(raw.perSecond)} req/s), p99 at ${options.rate} req/s: ${p99} ms`,
     );
   } finally {
+    await rawPool?.end().catch(() => {});
     await control.end().catch(() => {});
     await drop().catch((error) => console.error(`could not clean up ${database}: ${error.message}`));
   }
