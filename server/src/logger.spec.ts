@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, LOG_BUFFER_BYTES, LOG_FLUSH_MS } from './logger';
 
+/** The complete lines written so far (a write still under way may have left half of one). */
 const lines = (file: string) =>
   readFileSync(file, 'utf8')
     .split('\n')
-    .filter(Boolean)
+    .slice(0, -1)
     .map((line) => JSON.parse(line) as { msg: string; n?: number });
 
 async function until(check: () => boolean, ms: number): Promise<void> {
