@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { StaffRole } from '@huika/shared';
 import { AppError } from '../../common/app-error';
 import type { MemberAuth, RequestAuth, StaffAuth } from '../../common/auth.types';
@@ -12,6 +13,17 @@ const ISSUER = 'huika';
 const MEMBER_TOKEN_TTL = '7d';
 /** Staff access tokens are short-lived; a refresh token (StaffAuthService) renews them. */
 export const STAFF_TOKEN_TTL_SECONDS = 15 * 60;
+/**
+ * How many verified tokens are remembered (the least recently used go first): a till sends the same staff token
+ * with every call for 15 minutes, and a member app its token with every page.
+ */
+export const VERIFIED_TOKENS_KEPT = 10_000;
+
+interface VerifiedToken {
+  auth: Readonly<RequestAuth>;
+  /** The token's `exp`, in ms: from then on it is TOKEN_EXPIRED, as jose would have it. */
+  expiresAt: number;
+}
 
 /**
  * Signs and verifies bearer tokens. Member and staff tokens are different kinds (`typ` claim) and
@@ -22,6 +34,12 @@ export const STAFF_TOKEN_TTL_SECONDS = 15 * 60;
 export class TokenService {
   /** A KeyObject made once: given raw bytes, jose would make one for every signature and verification. */
   private key: KeyObject | undefined;
+  /**
+   * Tokens whose signature and claims were checked, by the whole token string. Tokens are stateless (a signed-out
+   * staff member's access token also runs until it expires), so remembering one changes no answer; it saves the
+   * HMAC and the claim parsing on every later call with it.
+   */
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,6 +75,12 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<RequestAuth> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt) return known.auth;
+      this.verified.delete(token);
+      throw new AppError('TOKEN_EXPIRED', 'token expired');
+    }
     let payload;
     try {
       ({ payload } = await jwtVerify(token, await this.signingKey(), { issuer: ISSUER, algorithms: ['HS256'] }));
@@ -64,17 +88,26 @@ export class TokenService {
       if (error instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'token expired');
       throw new AppError('UNAUTHORIZED', 'invalid token');
     }
-    if (payload.typ === 'member' && typeof payload.sub === 'string') {
-      return { kind: 'member', identity: payload.sub, memberId: typeof payload.mid === 'string' ? payload.mid : null };
+    const auth = authOf(payload);
+    // Every token signed here has an expiry; one without is not remembered.
+    if (typeof payload.exp === 'number') {
+      this.verified.set(token, { auth: Object.freeze(auth), expiresAt: payload.exp * 1000 });
     }
-    if (payload.typ === 'staff' && typeof payload.sub === 'string') {
-      return {
-        kind: 'staff',
-        staffId: payload.sub,
-        role: payload.role as StaffRole,
-        storeId: typeof payload.store === 'string' ? payload.store : null,
-      };
-    }
-    throw new AppError('UNAUTHORIZED', 'invalid token');
+    return auth;
   }
+}
+
+function authOf(payload: JWTPayload): RequestAuth {
+  if (payload.typ === 'member' && typeof payload.sub === 'string') {
+    return { kind: 'member', identity: payload.sub, memberId: typeof payload.mid === 'string' ? payload.mid : null };
+  }
+  if (payload.typ === 'staff' && typeof payload.sub === 'string') {
+    return {
+      kind: 'staff',
+      staffId: payload.sub,
+      role: payload.role as StaffRole,
+      storeId: typeof payload.store === 'string' ? payload.store : null,
+    };
+  }
+  throw new AppError('UNAUTHORIZED', 'invalid token');
 }
