@@ -9,7 +9,7 @@ import { launchChromium, phoneContext, watchConsole } from '../harness/browser';
 import { fakeCameraArgs, writeFakeCamera } from '../harness/fake-camera';
 import { type ApiMember, joinMemberViaApi, staffToken } from '../harness/members';
 import { type RunningServer, startServer } from '../harness/server';
-import { pageShot, signInAsStaff, unexpectedErrors } from '../harness/staff-ui';
+import { lookUpByCardNumber, pageShot, signInAsStaff, unexpectedErrors } from '../harness/staff-ui';
 
 jest.setTimeout(120_000);
 
@@ -235,10 +235,8 @@ describe(`the staff pages (${TEST_DB})`, () => {
       stored.data.expiresAt = Date.now();
       window.localStorage.setItem('huika.staff.session', JSON.stringify(stored));
     });
-    await page.locator('.field--card-no input').fill(member.cardNo);
-    await page.locator('.field--phone-last4 input').fill(member.phone.slice(-4));
     const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/auth/staff/refresh'));
-    await page.locator('.staff-scan__lookup').click();
+    await lookUpByCardNumber(page, member);
     expect((await refreshed).status()).toBe(200);
     await page.locator('.member-summary__name', { hasText: member.name }).waitFor();
     const session = await page.evaluate(() => window.localStorage.getItem('huika.staff.session') ?? '');
@@ -264,10 +262,9 @@ describe(`the staff pages (${TEST_DB})`, () => {
         await route.continue();
       }
     });
-    await page.locator('.field--card-no input').fill(member.cardNo);
-    await page.locator('.field--phone-last4 input').fill(member.phone.slice(-4));
+    // Waiting from before the lookup is typed: no refresh can slip past unseen.
     const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/auth/staff/refresh'));
-    await page.locator('.staff-scan__lookup').click();
+    await lookUpByCardNumber(page, member);
     expect((await refreshed).status()).toBe(200);
     await page.locator('.member-summary__name', { hasText: member.name }).waitFor();
     expect(authorizations).toHaveLength(2);

@@ -13,6 +13,25 @@ export async function signInAsStaff(page: Page, baseUrl: string, username: strin
 }
 
 /**
+ * Looks a member up by card number and phone on the scan page, as a cashier does once the page stands: its camera
+ * has started (or said why not) and nothing moves, so neither the typing nor the click can land on a page still
+ * settling. The typed values are checked before the click.
+ */
+export async function lookUpByCardNumber(page: Page, member: { cardNo: string; phone: string }): Promise<void> {
+  await page.locator('.code-scanner__viewport--running, .code-scanner__viewport--failed').waitFor();
+  await waitForStillPage(page);
+  const cardNo = page.locator('.field--card-no input');
+  const phoneLast4 = page.locator('.field--phone-last4 input');
+  await cardNo.fill(member.cardNo);
+  await phoneLast4.fill(member.phone.slice(-4));
+  const typed = [await cardNo.inputValue(), await phoneLast4.inputValue()];
+  if (typed[0] !== member.cardNo || typed[1] !== member.phone.slice(-4)) {
+    throw new Error(`the scan page kept ${JSON.stringify(typed)} of what was typed`);
+  }
+  await page.locator('.staff-scan__lookup').click();
+}
+
+/**
  * Console errors other than Chromium's own line for an HTTP error status the test provoked on purpose
  * ("Failed to load resource: the server responded with a status of 409").
  */
