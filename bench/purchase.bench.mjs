@@ -17,6 +17,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import { withCommitProbe } from './lib/commit-probe.mjs';
 import { call, closedLoop, httpPool, openLoop, percentiles } from './lib/load.mjs';
 import { connect, databaseUrl, freePort, machine, mysqlOptions, prepareMariaDb } from './lib/machine.mjs';
 import { captureStatements, templateOf } from './lib/query-log.mjs';
@@ -359,6 +360,10 @@ function show(label, run) {
             .map(([name, p]) => `${name} ${p}%`)
             .join(', ')}`
         : ''
+    }${
+      run.slowest?.commitProbeMs === undefined
+        ? ''
+        : `\n  ${''.padEnd(28)} slowest ${run.slowest.ms} ms, ${run.slowest.commitProbeMs === null ? 'no probe commit under way then' : `a MariaDB commit meanwhile took ${run.slowest.commitProbeMs} ms`} (commit probe: p99 ${run.commitProbe.p99Ms} ms, max ${run.commitProbe.maxMs} ms)`
     }`,
   );
 }
@@ -490,6 +495,8 @@ async function main(options) {
   let db = null;
   /** The raw baseline's pool (mysql2). */
   let rawPool = null;
+  /** The commit probe's own connection (bench/lib/commit-probe.mjs). */
+  let probeDb = null;
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
@@ -497,6 +504,7 @@ async function main(options) {
     await server?.stop().catch(() => {});
     wechat?.close();
     await db?.end().catch(() => {});
+    await probeDb?.end().catch(() => {});
     const connection = await connect('');
     await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await connection.end();
@@ -527,6 +535,7 @@ async function main(options) {
     server = await startServer(database, wechat.url, options.poolSize, logFile, options.profileDir);
     const http = httpPool(server.baseUrl, 128);
     db = await connect(database);
+    probeDb = await connect(database);
 
     const setupStarted = performance.now();
     const { admin, tills } = await createTills(http, options);
@@ -617,7 +626,9 @@ async function main(options) {
     };
     const rawAtRate = async (round) => {
       const run = await replay(options.rate * options.rateSeconds, `raw-r${round}`, (send) =>
-        openLoop({ rate: options.rate, seconds: options.rateSeconds, expected: 201, send }),
+        withCommitProbe(probeDb, () =>
+          openLoop({ rate: options.rate, seconds: options.rateSeconds, expected: 201, send }),
+        ),
       );
       runs.baselineAtRate.push(run);
       show(`raw mysql2 at ${options.rate}/s, round ${round}`, run);
@@ -632,12 +643,14 @@ async function main(options) {
     const atRate = async (tag, seconds = options.rateSeconds) => {
       const from = Date.now();
       const run = await withCpu(pids, () =>
-        openLoop({
-          rate: options.rate,
-          seconds,
-          expected: 201,
-          send: purchaseSender(http, checkouts, next, `${tag}${options.rate}`),
-        }),
+        withCommitProbe(probeDb, () =>
+          openLoop({
+            rate: options.rate,
+            seconds,
+            expected: 201,
+            send: purchaseSender(http, checkouts, next, `${tag}${options.rate}`),
+          }),
+        ),
       );
       next += Math.round(options.rate * seconds);
       run.window = { from, to: Date.now() };
@@ -784,6 +797,8 @@ async function main(options) {
     console.log(`  checked: the ${fmt(replays)} replays wrote a purchase, an earning and a lot each`);
     await db.end();
     db = null;
+    await probeDb.end();
+    probeDb = null;
 
     const best = (list) => list.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     const huika = best(runs.purchase);

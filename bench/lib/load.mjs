@@ -113,6 +113,8 @@ export async function openLoop({ rate, seconds, send, expected }) {
   let errors = 0;
   let maxInFlight = 0;
   let inFlight = 0;
+  // When the slowest request was due (performance.now()) and how long it took: to line up with other probes.
+  let slowest = { due: 0, ms: -1 };
   // This process's own stalls (its garbage collector, a busy core) delay requests too; they are measured.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
@@ -130,7 +132,9 @@ export async function openLoop({ rate, seconds, send, expected }) {
         .catch(() => (errors += 1))
         .finally(() => {
           inFlight -= 1;
-          latencies.push(performance.now() - due);
+          const ms = performance.now() - due;
+          latencies.push(ms);
+          if (ms > slowest.ms) slowest = { due, ms };
         }),
     );
   }
@@ -140,5 +144,5 @@ export async function openLoop({ rate, seconds, send, expected }) {
     p99: Math.round(loopDelay.percentile(99) / 1e4) / 100,
     max: Math.round(loopDelay.max / 1e4) / 100,
   };
-  return { rate, ...report({ started, latencies, statuses, errors, expected }), maxInFlight, clientStallMs };
+  return { rate, ...report({ started, latencies, statuses, errors, expected }), maxInFlight, clientStallMs, slowest };
 }
