@@ -3,6 +3,7 @@ import { Connection } from 'mysql2';
 import { Clock } from '../../src/common/clock';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
 import { insertMember, memberToken, scalar, staffToken } from './fixtures';
+import { patchProgram } from './members.helpers';
 import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase, type TestResponse } from './test-app';
 
 jest.setTimeout(180_000);
@@ -356,7 +357,7 @@ describe(`checkout on ${TEST_DB}`, () => {
     });
   });
 
-  it('posts a purchase in three round trips to MariaDB, one transaction and one commit', async () => {
+  it('posts a purchase in two round trips to MariaDB, one transaction and one commit', async () => {
     await clock.setNow(Date.parse('2026-11-16T12:00:00+08:00'));
     const member = await insertMember(app.huika.dataSource);
     const { checkoutToken } = await scan(member);
@@ -366,11 +367,13 @@ describe(`checkout on ${TEST_DB}`, () => {
       expect(bought.status).toBe(201);
       if (TEST_DB === 'mysql') {
         // From START TRANSACTION on (before it, the dev clock of this test app reads its setting): the claim with
-        // the opening reads; the purchase, its lines and the balance with the balance and tier reads; the
-        // earning, the card, the answer and COMMIT.
+        // every read, the member row locked first; then every write (the purchase, its lines, the earning with
+        // the balance worked out from the locked read, the card, the answer) with the COMMIT.
         const sql = sent.mock.calls.map((call) => String(call[0]));
         const from = sql.findIndex((text) => text.startsWith('START TRANSACTION'));
-        expect(sql.slice(from)).toHaveLength(3);
+        expect(sql.slice(from)).toHaveLength(2);
+        expect(sql[from]).toMatch(/FROM members WHERE id = '\w+' AND status = 'active' FOR UPDATE;/);
+        expect(sql.at(-1)).not.toMatch(/SELECT/);
         expect(sql.filter((text) => text.includes('START TRANSACTION'))).toHaveLength(1);
         expect(sql.at(-1)).toMatch(/;\nCOMMIT$/);
       }
@@ -504,6 +507,56 @@ describe(`checkout on ${TEST_DB}`, () => {
       expect(
         await scalar(app.huika.dataSource, 'SELECT refunded_quantity FROM purchase_lines WHERE purchase_id = ?', [id]),
       ).toBe(2);
+      await expectBooksBalanced();
+    });
+  });
+
+  describe('the tier facts of a purchase', () => {
+    afterEach(async () => {
+      await patchProgram(app.huika.dataSource, (config) => {
+        config.tiers.measure = 'singleOrWindowSpend';
+      });
+    });
+
+    /** Three ¥900 purchases: 2,700 points and ¥2,700 in the window, no single ¥1,000: still 普通. */
+    async function nearlySilver(member: { id: string; openid: string }) {
+      for (let i = 0; i < 3; i += 1) {
+        const bought = await buy(member, [{ sku: 'A', name: '衬衫', unitPriceFen: 90000, quantity: 1 }]);
+        expect(bought.body).toMatchObject({ pointsEarned: 900, tierChanged: false });
+      }
+    }
+
+    it("count the purchase's own points toward 银卡 at 3,000 points earned in the year", async () => {
+      await clock.setNow(Date.parse('2026-11-06T12:00:00+08:00'));
+      await patchProgram(app.huika.dataSource, (config) => {
+        config.tiers.measure = 'pointsEarned';
+      });
+      const member = await insertMember(app.huika.dataSource);
+      await nearlySilver(member);
+      const lifted = await buy(member, [{ sku: 'B', name: '领带', unitPriceFen: 30000, quantity: 1 }]);
+      expect(lifted.body).toMatchObject({ pointsEarned: 300, tier: { code: 'silver' }, tierChanged: true });
+      expect(await tierOf(member.id)).toBe('silver');
+      await expectBooksBalanced();
+    });
+
+    it('are read again for the rules in force when the measure changed just before the purchase', async () => {
+      await clock.setNow(Date.parse('2026-11-06T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      await nearlySilver(member);
+      // The server last saw the spend measure (¥3,000 not reached); from now on points earned decide.
+      await patchProgram(app.huika.dataSource, (config) => {
+        config.tiers.measure = 'pointsEarned';
+      });
+      const lifted = await buy(member, [{ sku: 'B', name: '领带', unitPriceFen: 30000, quantity: 1 }]);
+      expect(lifted.body).toMatchObject({ pointsEarned: 300, tier: { code: 'silver' }, tierChanged: true });
+      // And back: by spend, ¥3,000 in the window now lifts another member with the same purchases.
+      await patchProgram(app.huika.dataSource, (config) => {
+        config.tiers.measure = 'singleOrWindowSpend';
+      });
+      const other = await insertMember(app.huika.dataSource);
+      await nearlySilver(other);
+      const otherLifted = await buy(other, [{ sku: 'B', name: '领带', unitPriceFen: 30000, quantity: 1 }]);
+      expect(otherLifted.body).toMatchObject({ tier: { code: 'silver' }, tierChanged: true });
       await expectBooksBalanced();
     });
   });

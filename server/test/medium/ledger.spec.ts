@@ -89,6 +89,34 @@ describe(`points ledger on ${TEST_DB}`, () => {
       );
     });
 
+    it('earns onto a balance read under lock without reading it back, and refuses one read stale with the whole transaction', async () => {
+      const member = await insertMember(app.huika.dataSource);
+      await transactions.run((tx) => ledger.earn(tx, ref(member.id), 40, { source: 'purchase' }));
+      const earned = await transactions.run((tx) =>
+        ledger.earn(tx, ref(member.id), 25, { source: 'purchase', balanceBefore: 40 }),
+      );
+      expect(earned.balance).toBe(65);
+      expect(
+        await scalar(
+          app.huika.dataSource,
+          'SELECT balance_after FROM point_entries WHERE posting_id = ? AND account = ?',
+          [earned.postingId, 'member'],
+        ),
+      ).toBe(65);
+      const postings = () =>
+        scalar(app.huika.dataSource, 'SELECT COUNT(*) FROM point_postings WHERE member_id = ?', [member.id]);
+      const before = await postings();
+      // A balance that is not the row's: the write finds no row to change, and nothing of the posting stays.
+      await expect(
+        transactions.run((tx) => ledger.earn(tx, ref(member.id), 25, { source: 'purchase', balanceBefore: 40 })),
+      ).rejects.toThrow('is no longer the 40 read under lock');
+      expect(await postings()).toBe(before);
+      expect(await scalar(app.huika.dataSource, 'SELECT points_balance FROM members WHERE id = ?', [member.id])).toBe(
+        65,
+      );
+      await expectBooksBalanced();
+    });
+
     it('lets a reversal leave a debt that blocks spending and is repaid by the next earning', async () => {
       const member = await insertMember(app.huika.dataSource);
       const earned = await transactions.run((tx) => ledger.earn(tx, ref(member.id), 100, { source: 'purchase' }));

@@ -1,10 +1,10 @@
 import type { PricedLine, PricingResult } from '@huika/shared';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { onUniqueViolation } from '../../database/unique-violation';
 import { newId } from '../../common/ids';
-import { defer, execute, select } from '../../common/transactions';
+import { defer, execute, select, Transactions } from '../../common/transactions';
 
 export interface MemberAtTill {
   id: string;
@@ -15,6 +15,8 @@ export interface MemberAtTill {
   tierManualUntil: number | null;
   cardValidUntil: number | null;
   balanceFen: number;
+  /** The points balance; with `lock`, the member row is locked until the transaction ends, so it stays this. */
+  pointsBalance: number;
   /** A referral waits for this member's first paid purchase (read with the member: no round trip of its own). */
   referralOpen: boolean;
 }
@@ -89,13 +91,21 @@ function toPurchase(r: Record<string, unknown>): PurchaseRow {
 /** The checkout's SQL: purchases, their lines and refunds. */
 @Injectable()
 export class CheckoutRepository {
-  async memberAtTill(tx: EntityManager, memberId: string): Promise<MemberAtTill> {
+  constructor(@Inject(Transactions) private readonly transactions: Transactions) {}
+
+  /**
+   * The member at the till. With `lock` (a purchase), the member row stays locked until the transaction ends
+   * (MySQL: `FOR UPDATE`, which locks the member row only, not the referrals the subquery reads; SQLite's
+   * transactions hold the database's one write lock already): the balances read stay the balances.
+   */
+  async memberAtTill(tx: EntityManager, memberId: string, { lock = false } = {}): Promise<MemberAtTill> {
     const rows = await select<Record<string, unknown>>(
       tx,
       `SELECT id, name, birthday, tier_code, tier_since, tier_manual_until, card_valid_until, balance_fen,
+         points_balance,
          EXISTS (SELECT 1 FROM referrals r WHERE r.invitee_id = members.id AND r.state = 'pending'
                  AND r.qualifying_purchase_id IS NULL) AS referral_open
-       FROM members WHERE id = ? AND status = 'active'`,
+       FROM members WHERE id = ? AND status = 'active'${lock && this.transactions.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
       [memberId],
     );
     const r = rows[0];
@@ -109,6 +119,7 @@ export class CheckoutRepository {
       tierManualUntil: r.tier_manual_until === null ? null : n(r.tier_manual_until),
       cardValidUntil: r.card_valid_until === null ? null : n(r.card_valid_until),
       balanceFen: n(r.balance_fen),
+      pointsBalance: n(r.points_balance),
       referralOpen: n(r.referral_open) === 1,
     };
   }

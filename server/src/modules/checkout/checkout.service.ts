@@ -105,14 +105,20 @@ export class CheckoutService {
       async (tx) => {
         const { memberId, cardCodeHash, scannedCode } = await this.checkoutTokens.verify(body.checkoutToken, staff);
         const now = this.clock.now();
-        // Independent reads, issued together: one round trip on MariaDB.
-        const [, program, member, running] = await together([
+        // Every read the purchase needs, issued together: one round trip on MariaDB, and every write then goes
+        // with the COMMIT. The member row is locked first, so the points balance and the tier facts read after
+        // it stay what they are until the purchase commits. The tier facts depend on the program, read in the
+        // same round trip: they are read for the program as last seen, and read again after the purchase is
+        // written if the program turns out to have changed.
+        const seen = this.program.lastSeen();
+        const [, program, member, running, tierFacts] = await together([
           this.repository.storeExists(tx, body.storeId).then((exists) => {
             if (!exists) throw new AppError('VALIDATION_FAILED', 'no such store');
           }),
           this.program.get(tx),
-          this.repository.memberAtTill(tx, memberId),
+          this.repository.memberAtTill(tx, memberId, { lock: true }),
           this.campaigns.runningAt(tx, now),
+          seen ? this.tiers.factsBefore(tx, seen, memberId, now) : Promise.resolve(null),
         ]);
         if ((body.payWithBalanceFen ?? 0) > 0 && !cardCodeHash) {
           throw new AppError(
@@ -168,21 +174,25 @@ export class CheckoutService {
         if (!(await this.repository.takeBalance(tx, memberId, pricing.totals.balancePaidFen, now))) {
           throw new AppError('BALANCE_INSUFFICIENT', 'the stored-value balance does not cover this payment');
         }
-        // The earning's balance read and the tier's spend read (this purchase included) go together: one round
-        // trip. Neither step reads what the other writes.
+        // The points balance is the locked read's unless points were just spent, and the tier facts are the ones
+        // read with it unless the program changed: then neither step reads anything. Otherwise their reads go
+        // together (one round trip); neither reads what the other writes.
         const [earn, tier] = await together([
           postings.earn
             ? this.ledger.earn(tx, ref, pricing.pointsEarned, {
                 source: 'purchase',
                 program,
                 postingId: postings.earn,
+                ...(spend ? {} : { balanceBefore: member.pointsBalance }),
               })
             : Promise.resolve(null),
-          this.tiers.afterPurchase(tx, program, member, {
-            id: purchaseId,
-            paidFen: pricing.paidFen,
-            staffId: staff.staffId,
-          }),
+          this.tiers.afterPurchase(
+            tx,
+            program,
+            member,
+            { id: purchaseId, paidFen: pricing.paidFen, pointsEarned: pricing.pointsEarned, staffId: staff.staffId },
+            tierFacts,
+          ),
         ]);
         if (tier.tier.code !== member.tierCode) await this.repository.setTierAfter(tx, purchaseId, tier.tier.code);
         if (program.card.validityMonths !== null) {

@@ -170,6 +170,30 @@ export class LedgerRepository {
   }
 
   /**
+   * Adds `delta` to a balance this transaction read as `before` with the member row locked, without reading it
+   * back: returns `before + delta`. The UPDATE changes the row only if the balance is still `before`, and fails
+   * the transaction otherwise, so a balance changed since the read can never be written as this one's result.
+   */
+  async addToLockedBalance(
+    tx: EntityManager,
+    memberId: string,
+    delta: number,
+    now: number,
+    before: number,
+  ): Promise<number> {
+    await defer(
+      tx,
+      'UPDATE members SET points_balance = points_balance + ?, updated_at = ? WHERE id = ? AND points_balance = ?',
+      [delta, now, memberId, before],
+      {
+        rows: 1,
+        orElse: () => new Error(`the points balance of member ${memberId} is no longer the ${before} read under lock`),
+      },
+    );
+    return before + delta;
+  }
+
+  /**
    * Takes `points` off the balance only if the balance covers them, atomically: the condition is
    * checked by the UPDATE itself, never read first. Returns the new balance, or null if it does not cover.
    */

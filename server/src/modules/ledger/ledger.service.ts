@@ -28,6 +28,11 @@ export interface EarnOptions {
   kind?: Extract<PostingKind, 'earn' | 'adjust'>;
   /** The posting's id, when the caller made it beforehand (to write it with its cause in one statement). */
   postingId?: string;
+  /**
+   * The member's points balance as this transaction read it with the member row locked, unchanged since: the
+   * new balance is then worked out, not read back (one round trip fewer). The write checks it.
+   */
+  balanceBefore?: number;
 }
 
 export interface ExpiryBatchResult {
@@ -93,7 +98,10 @@ export class LedgerService {
       await this.repository.insertLot(tx, { ...lot, remaining: points, availableAt: now + pendingDays * DAY_MS });
       return { postingId, balance, lotId };
     }
-    const balance = await this.repository.addToBalance(tx, ref.memberId, points, now);
+    const balance =
+      options.balanceBefore === undefined
+        ? await this.repository.addToBalance(tx, ref.memberId, points, now)
+        : await this.repository.addToLockedBalance(tx, ref.memberId, points, now, options.balanceBefore);
     // A member in debt (after a refund) repays it first: only the part above zero stays in the lot.
     const kept = Math.min(points, Math.max(0, balance));
     await this.repository.insertPostings(tx, [this.posting(postingId, options.kind ?? 'earn', ref, now)]);

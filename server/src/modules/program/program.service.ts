@@ -27,6 +27,15 @@ export class ProgramService {
    * sees a change at once). Parsing and validating it is paid only when the stored text changed; the
    * result is frozen, as it is shared by every request until then.
    */
+  /**
+   * The program as the last `get` found it, without a read; null before the first. Reads that depend on the
+   * program can go with the read of the program itself and be kept only if `get` then returns this very
+   * object (it does as long as the stored program is unchanged).
+   */
+  lastSeen(): ProgramConfig | null {
+    return this.parsed?.config ?? null;
+  }
+
   async get(manager: EntityManager = this.dataSource.manager): Promise<ProgramConfig> {
     const rows = await select<{ config: string | null }>(manager, 'SELECT config FROM program_config WHERE id = ?', [
       PROGRAM_ID,

@@ -33,13 +33,20 @@ export class TierRepository {
     return Number(rows[0]?.top ?? 0);
   }
 
-  /** Points earned since `from`, net of reversals (never the balance). */
-  async pointsEarnedSince(tx: EntityManager, memberId: string, from: number): Promise<number> {
+  /** Points earned since `from`, net of reversals (never the balance); without what purchase `excludePurchaseId` earned. */
+  async pointsEarnedSince(
+    tx: EntityManager,
+    memberId: string,
+    from: number,
+    excludePurchaseId: string | null = null,
+  ): Promise<number> {
     const rows = await select<{ total: number | string | null }>(
       tx,
       `SELECT COALESCE(SUM(e.points), 0) AS total FROM point_entries e JOIN point_postings p ON p.id = e.posting_id
-       WHERE e.member_id = ? AND e.account IN ('member', 'member_pending') AND p.kind IN ('earn', 'reverse') AND e.created_at >= ?`,
-      [memberId, from],
+       WHERE e.member_id = ? AND e.account IN ('member', 'member_pending') AND p.kind IN ('earn', 'reverse') AND e.created_at >= ?${
+         excludePurchaseId ? " AND NOT (p.ref_type = 'purchase' AND p.ref_id = ?)" : ''
+       }`,
+      excludePurchaseId ? [memberId, from, excludePurchaseId] : [memberId, from],
     );
     return Number(rows[0]?.total ?? 0);
   }

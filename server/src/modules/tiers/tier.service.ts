@@ -22,6 +22,12 @@ export interface MemberTierState {
   tierManualUntil: number | null;
 }
 
+/** A member's tier facts read before a purchase is written, under the program they were read for. */
+export interface FactsBefore {
+  program: ProgramConfig;
+  facts: TierFacts;
+}
+
 export function tierOf(program: ProgramConfig, code: string): Tier {
   const ladder = sortedLadder(program);
   return ladder.find((t) => t.code === code) ?? (ladder[0] as Tier);
@@ -69,18 +75,59 @@ export class TierService {
   }
 
   /**
+   * The facts a purchase at `at` adds to, without that purchase (`purchaseId`, once it is written): its reads
+   * issued together. Read before the purchase is written, with the member row locked by it, nothing else can
+   * add to them meanwhile, and `afterPurchase` needs no read of its own.
+   */
+  async factsBefore(
+    tx: EntityManager,
+    program: ProgramConfig,
+    memberId: string,
+    at: number,
+    purchaseId: string | null = null,
+  ): Promise<FactsBefore> {
+    const yearStart = startOfLocalYear(program, at);
+    const [windowSpendFen, calendarYearSpendFen, pointsEarnedThisYear] = await Promise.all([
+      this.repository.spendSince(tx, memberId, at - program.tiers.windowDays * DAY_MS, purchaseId),
+      program.tiers.measure === 'calendarYearSpend'
+        ? this.repository.spendSince(tx, memberId, yearStart, purchaseId)
+        : 0,
+      program.tiers.measure === 'pointsEarned'
+        ? this.repository.pointsEarnedSince(tx, memberId, yearStart, purchaseId)
+        : 0,
+    ]);
+    return {
+      program,
+      facts: { singlePurchaseFen: 0, windowSpendFen, calendarYearSpendFen, pointsEarnedThisYear, largestTopUpFen: 0 },
+    };
+  }
+
+  /**
    * After a purchase is written: upgrade at once when it qualifies the member for a higher tier, with the
-   * program's coupons for reaching that tier (once per member and tier).
+   * program's coupons for reaching that tier (once per member and tier). The purchase is added to the facts
+   * without it: `before`, when they were read for this very program, or else read now.
    */
   async afterPurchase(
     tx: EntityManager,
     program: ProgramConfig,
     member: MemberTierState,
-    purchase: { id: string; paidFen: number; staffId: string },
+    purchase: { id: string; paidFen: number; pointsEarned: number; staffId: string },
+    before: FactsBefore | null = null,
   ): Promise<{ tier: Tier; changed: boolean; couponsIssued: { id: string; name: string }[] }> {
     const now = this.clock.now();
     const current = tierOf(program, member.tierCode);
-    const qualified = qualifiedTier(program, await this.facts(tx, program, member.id, now, purchase.paidFen));
+    const without = (
+      before?.program === program ? before : await this.factsBefore(tx, program, member.id, now, purchase.id)
+    ).facts;
+    const qualified = qualifiedTier(program, {
+      ...without,
+      singlePurchaseFen: purchase.paidFen,
+      windowSpendFen: without.windowSpendFen + purchase.paidFen,
+      calendarYearSpendFen:
+        program.tiers.measure === 'calendarYearSpend' ? without.calendarYearSpendFen + purchase.paidFen : 0,
+      pointsEarnedThisYear:
+        program.tiers.measure === 'pointsEarned' ? without.pointsEarnedThisYear + purchase.pointsEarned : 0,
+    });
     if (qualified.rank <= current.rank) return { tier: current, changed: false, couponsIssued: [] };
     await this.repository.setTier(tx, {
       memberId: member.id,
