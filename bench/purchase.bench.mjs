@@ -461,12 +461,21 @@ function purchaseSender(pool, checkouts, offset, tag) {
 }
 
 /** The baseline: the captured statements, replayed as they were sent, on a mysql2 pool of the server's size. */
-function baselineSender(pool, template, members, refOf, tag) {
+/** The first few errors of the baseline's replays, for the message when a level fails. */
+const baselineErrors = [];
+
+function baselineSender(pool, template, members, refOf, pointsBalance, tag) {
   const newId = ulidFactory();
   return async (i) => {
     const member = members[i].id;
     const statements = template.instantiate(
-      { member, receipt: `R${tag}-${i}`, key: `${tag}-${i}`, cardRef: refOf.get(member) },
+      {
+        member,
+        receipt: `R${tag}-${i}`,
+        key: `${tag}-${i}`,
+        cardRef: refOf.get(member),
+        lockedBalance: `AND points_balance = ${pointsBalance}`,
+      },
       newId,
     );
     const connection = await pool.getConnection();
@@ -475,6 +484,7 @@ function baselineSender(pool, template, members, refOf, tag) {
       return 201;
     } catch (error) {
       await connection.query('ROLLBACK').catch(() => {});
+      if (baselineErrors.length < 3) baselineErrors.push(`member ${member}: ${error.message}`);
       throw error;
     } finally {
       connection.release();
@@ -571,6 +581,9 @@ async function main(options) {
     const warm = purchaseSender(http, checkouts, 0, 'warm');
     for (; next < 5; next += 1) if ((await warm(next)) !== 201) throw new Error('a warm-up purchase failed');
     const sample = checkouts[next];
+    const balanceOf = async (memberId) =>
+      Number((await db.query('SELECT points_balance FROM members WHERE id = ?', [memberId]))[0][0].points_balance);
+    const balanceBefore = await balanceOf(sample.member.id);
     let captured;
     {
       const send = purchaseSender(http, checkouts, next, 'capture');
@@ -588,7 +601,12 @@ async function main(options) {
       receipt: `Rcapture-${next - 1}`,
       key: `capture-${next - 1}`,
       cardRef: card.ref,
+      // The earning's compare-and-set on the balance the purchase read under lock.
+      lockedBalance: `AND points_balance = ${balanceBefore}`,
     });
+    // Each replay takes a member with one purchase posted, the same as the captured one: its balance is the
+    // captured member's after the purchase (a replay whose member had another would fail its compare-and-set).
+    const replayBalance = await balanceOf(sample.member.id);
     console.log(
       `  one purchase sends ${captured.statements.reduce((n, s) => n + s.sql.split(';\n').length, 0)} statements in ${template.statements} round trips (${template.generatedIds} new ids) on ${new Set(captured.statements.map((s) => s.thread)).size} connections`,
     );
@@ -609,6 +627,11 @@ async function main(options) {
       // The server sends some statements together in one round trip (deferred writes); so does the replay.
       multipleStatements: true,
     });
+    // The server's connections read committed rows (server/src/common/transactions.ts), set once per
+    // connection and so not in the captured statements; the replay's do the same.
+    rawPool.pool.on('connection', (connection) => {
+      connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    });
     const capturedSeq = Number(card.seq) - 1;
     const cards = await db.query('SELECT member_id, ref FROM member_card_codes');
     const refOf = new Map(cards[0].map((row) => [row.member_id, row.ref]));
@@ -618,10 +641,11 @@ async function main(options) {
     const replay = async (count, tag, loop) => {
       if (rawNext + count > next) throw new Error('the baseline would take a member whose purchase is still to come');
       await db.query('UPDATE member_card_codes SET seq = ? WHERE seq <> ?', [capturedSeq, capturedSeq]);
-      const send = baselineSender(rawPool, template, members.slice(rawNext), refOf, tag);
+      const send = baselineSender(rawPool, template, members.slice(rawNext), refOf, replayBalance, tag);
       const run = await withCpu({ mariadb: pids.mariadb, client: process.pid }, () => loop(send));
       rawNext += count;
-      if (run.errors > 0) throw new Error(`the baseline failed ${run.errors} times (${tag})`);
+      if (run.errors > 0)
+        throw new Error(`the baseline failed ${run.errors} times (${tag}): ${baselineErrors.join('; ')}`);
       return run;
     };
     const rawAtRate = async (round) => {
