@@ -61,17 +61,11 @@ export class TierService {
     at: number,
     singlePurchaseFen: number | null,
   ): Promise<TierFacts> {
-    const windowStart = at - program.tiers.windowDays * DAY_MS;
-    const yearStart = startOfLocalYear(program, at);
-    return {
-      singlePurchaseFen: singlePurchaseFen ?? (await this.repository.largestPurchaseSince(tx, memberId, windowStart)),
-      windowSpendFen: await this.repository.spendSince(tx, memberId, windowStart),
-      calendarYearSpendFen:
-        program.tiers.measure === 'calendarYearSpend' ? await this.repository.spendSince(tx, memberId, yearStart) : 0,
-      pointsEarnedThisYear:
-        program.tiers.measure === 'pointsEarned' ? await this.repository.pointsEarnedSince(tx, memberId, yearStart) : 0,
-      largestTopUpFen: 0,
-    };
+    const [{ facts }, single] = await Promise.all([
+      this.factsBefore(tx, program, memberId, at),
+      singlePurchaseFen ?? this.repository.largestPurchaseSince(tx, memberId, at - program.tiers.windowDays * DAY_MS),
+    ]);
+    return { ...facts, singlePurchaseFen: single };
   }
 
   /**
