@@ -80,15 +80,13 @@ export class TierService {
     at: number,
     purchaseId: string | null = null,
   ): Promise<FactsBefore> {
-    const yearStart = startOfLocalYear(program, at);
+    const { measure } = program.tiers;
+    // The local year's start only for the measures that count from it (a zone calculation on every purchase).
+    const yearStart = measure === 'calendarYearSpend' || measure === 'pointsEarned' ? startOfLocalYear(program, at) : 0;
     const [windowSpendFen, calendarYearSpendFen, pointsEarnedThisYear] = await Promise.all([
       this.repository.spendSince(tx, memberId, at - program.tiers.windowDays * DAY_MS, purchaseId),
-      program.tiers.measure === 'calendarYearSpend'
-        ? this.repository.spendSince(tx, memberId, yearStart, purchaseId)
-        : 0,
-      program.tiers.measure === 'pointsEarned'
-        ? this.repository.pointsEarnedSince(tx, memberId, yearStart, purchaseId)
-        : 0,
+      measure === 'calendarYearSpend' ? this.repository.spendSince(tx, memberId, yearStart, purchaseId) : 0,
+      measure === 'pointsEarned' ? this.repository.pointsEarnedSince(tx, memberId, yearStart, purchaseId) : 0,
     ]);
     return {
       program,
