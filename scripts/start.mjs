@@ -1,5 +1,5 @@
 // `npm start`: installs what is missing, builds what is out of date, and runs Huika on one port.
-// With no DATABASE_URL it uses the embedded SQLite file data/huika.sqlite and the demo program.
+// With no DATABASE_URL it uses the embedded SQLite file data/huika.sqlite, in dev mode, with the demo program.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from './build.mjs';
@@ -8,8 +8,9 @@ import { childEnv, installDependencies, log, root } from './lib.mjs';
 installDependencies();
 build(['shared', 'server', 'h5']);
 
-// The local start is the demo: development login and SMS codes in the log are on unless set otherwise.
-const env = childEnv({ HUIKA_DEV: process.env.HUIKA_DEV ?? 'true' });
+// Whether dev mode is on is the server's decision (devMode in server/src/config/config.ts): for the embedded
+// default only, or when HUIKA_DEV=true; never with a DATABASE_URL or NODE_ENV=production unless asked for.
+const env = childEnv();
 log('starting the server');
 const server = spawn(process.execPath, [join(root, 'server', 'dist', 'main.js')], { cwd: root, stdio: 'inherit', env });
 

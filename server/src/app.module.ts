@@ -6,6 +6,7 @@ import { Clock } from './common/clock';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { H5_APP, H5App } from './common/h5-app';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { Keys } from './common/keys';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { SettingsService } from './common/settings.service';
 import { Transactions } from './common/transactions';
@@ -37,7 +38,7 @@ import { TiersModule } from './modules/tiers/tiers.module';
 import { StaffModule } from './modules/staff/staff.module';
 import { StoresModule } from './modules/stores/stores.module';
 
-/** Infrastructure every module may inject: the DataSource, the clock, shared settings. */
+/** Infrastructure every module may inject: the DataSource, the clock, shared settings, the keys. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -49,9 +50,10 @@ export class CoreModule {
         { provide: H5_APP, useValue: new H5App(config.h5Dir) },
         Clock,
         SettingsService,
+        Keys,
         Transactions,
       ],
-      exports: [DataSourceToken, H5_APP, Clock, SettingsService, Transactions],
+      exports: [DataSourceToken, H5_APP, Clock, SettingsService, Keys, Transactions],
     };
   }
 }

@@ -6,6 +6,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { type DataSource, DataSource as DataSourceToken } from 'typeorm';
 import { CoreModule } from './app.module';
 import { Clock } from './common/clock';
+import { DEV_KEY_SETTINGS, Keys, newKeysEnvFile } from './common/keys';
+import { SettingsService } from './common/settings.service';
 import { type AppConfig, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { openDatabase } from './database/data-source';
@@ -64,6 +66,8 @@ async function withContext(
     logger: new PinoNestLogger(logger),
   });
   try {
+    await context.get(Keys).assertDataKeyMatchesDatabase();
+    // The dev clock's offset, in dev mode only (Clock): a production run never follows what a dev run left.
     await context.get(Clock).refresh();
     await work(context, config);
   } finally {
@@ -95,8 +99,48 @@ program
   });
 
 program
+  .command('generate-keys')
+  .description('print a new HUIKA_TOKEN_SECRET and HUIKA_DATA_KEY, as lines of an env file')
+  .action(() => {
+    process.stdout.write(newKeysEnvFile());
+  });
+
+program
+  .command('export-data-key')
+  .description('print the data key a database made before keys were required holds, as HUIKA_DATA_KEY=…')
+  .action(async () => {
+    const config = loadConfig(process.env, { requireKeys: false });
+    const dataSource = await openDatabase(config.database);
+    try {
+      const stored = await new SettingsService(dataSource).get(DEV_KEY_SETTINGS.HUIKA_DATA_KEY);
+      if (stored === null) {
+        process.stderr.write(
+          'huika: this database holds no data key of its own; `huika generate-keys` makes a new one\n',
+        );
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`HUIKA_DATA_KEY=${stored}\n`);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+program
+  .command('forget-database-keys')
+  .description('delete the keys the database holds of its own, once HUIKA_DATA_KEY is the one it holds')
+  .action(async () => {
+    await withContext(async (context) => {
+      const removed = await context.get(Keys).forgetDatabaseKeys();
+      process.stdout.write(`deleted ${removed} keys from the database; the configured keys are the only ones now\n`);
+    });
+  });
+
+program
   .command('seed-demo')
-  .description('install the demo program (store S001, staff cashier and manager, three gifts) if it is not there yet')
+  .description(
+    'install the demo program (store S001, staff cashier and manager, three gifts) if it is not there yet; dev mode only',
+  )
   .action(async () => {
     await withContext(async (context, config) => {
       const outcome = await context.get(SeedService).prepare({ demo: true });

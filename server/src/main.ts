@@ -1,9 +1,12 @@
 import 'reflect-metadata';
-import { createApp } from './app.factory';
+import type { Logger } from 'pino';
+import { createApp, type HuikaApp } from './app.factory';
+import { Keys } from './common/keys';
 import { describeStartupError } from './startup-errors';
-import { loadConfig } from './config/config';
+import { type AppConfig, loadConfig, PUBLISHED_DEMO_PASSWORD } from './config/config';
 import { createLogger } from './logger';
-import { logLongGcPauses, tuneGarbageCollector } from './runtime';
+import { SeedService } from './modules/seed/seed.service';
+import { isLoopbackHost, logLongGcPauses, tuneGarbageCollector } from './runtime';
 
 async function main(): Promise<void> {
   tuneGarbageCollector();
@@ -11,6 +14,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   logLongGcPauses(logger);
   const huika = await createApp(config, logger);
+  await huika.app.get(Keys).assertDataKeyMatchesDatabase();
+  await warnOfDemoStaffBeyondLoopback(config, huika, logger);
   await huika.app.listen({ port: config.port, host: config.host });
   const address = huika.app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -33,6 +38,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Demo staff log in with a password anyone can read in the README: fine on this machine, not beyond it. */
+async function warnOfDemoStaffBeyondLoopback(config: AppConfig, huika: HuikaApp, logger: Logger): Promise<void> {
+  if (isLoopbackHost(config.host)) return;
+  const demoStaff = await huika.app.get(SeedService).demoStaffWithPublishedPassword();
+  if (demoStaff.length === 0) return;
+  logger.warn(
+    { host: config.host, staff: demoStaff },
+    `demo staff ${demoStaff.join(' and ')} log in with the published password "${PUBLISHED_DEMO_PASSWORD}" and this server listens beyond loopback: deactivate them or change their passwords`,
+  );
 }
 
 function printBanner(config: ReturnType<typeof loadConfig>, port: number, adminPassword: string | null): void {

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { logLongGcPauses, tuneGarbageCollector } from './runtime';
+import { isLoopbackHost, logLongGcPauses, tuneGarbageCollector } from './runtime';
 
 /** A full collection on demand (what `--expose-gc` gives), for this test process only. */
 function collectGarbage(): void {
@@ -47,4 +47,17 @@ describe('garbage collection', () => {
     expect(tuneGarbageCollector(['--heap-growing-percent=50'])).toBe(false);
     expect(tuneGarbageCollector([])).toBe(true);
   });
+});
+
+describe('the listening address', () => {
+  it.each(['127.0.0.1', '127.8.0.1', '::1', 'localhost'])('%s keeps the server to this machine', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'huika.example.com', '127.0.0.1.example.com'])(
+    '%s reaches beyond it',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
 });

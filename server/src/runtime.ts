@@ -43,3 +43,8 @@ export function logLongGcPauses(logger: Pick<Logger, 'info'>, thresholdMs = LONG
   observer.observe({ entryTypes: ['gc'] });
   return () => observer.disconnect();
 }
+
+/** Whether listening on `host` (HOST) keeps the server to this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

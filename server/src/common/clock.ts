@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { AppSettingEntity } from '../database/entities';
 
 export const CLOCK_OFFSET_SETTING = 'clock_offset_ms';
@@ -13,7 +15,10 @@ export const CLOCK_OFFSET_SETTING = 'clock_offset_ms';
 export class Clock {
   private offsetMs = 0;
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   now(): number {
     return Date.now() + this.offsetMs;
@@ -27,7 +32,9 @@ export class Clock {
     return this.offsetMs;
   }
 
+  /** Reads the shared offset in dev mode. Outside it the offset stays 0, whatever a dev run left in the database. */
   async refresh(): Promise<void> {
+    if (!this.config.dev) return;
     const row = await this.dataSource
       .getRepository(AppSettingEntity)
       .findOne({ where: { name: CLOCK_OFFSET_SETTING }, select: { value: true } });

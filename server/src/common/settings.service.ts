@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In, Like } from 'typeorm';
 import { AppSettingEntity } from '../database/entities';
 
 /** Shared settings in the database, so every server instance agrees on them. */
@@ -15,6 +15,20 @@ export class SettingsService {
 
   async set(name: string, value: string): Promise<void> {
     await this.dataSource.getRepository(AppSettingEntity).upsert({ name, value, updatedAt: Date.now() }, ['name']);
+  }
+
+  async namesStartingWith(prefix: string): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(AppSettingEntity)
+      .find({ where: { name: Like(`${prefix}%`) }, select: { name: true } });
+    return rows.map((row) => row.name);
+  }
+
+  /** Deletes the named settings; returns how many there were. */
+  async remove(names: readonly string[]): Promise<number> {
+    if (names.length === 0) return 0;
+    const result = await this.dataSource.getRepository(AppSettingEntity).delete({ name: In([...names]) });
+    return result.affected ?? 0;
   }
 
   /**

@@ -1,17 +1,36 @@
-import { ConfigError, loadConfig, parseDatabaseUrl } from './config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, devMode, loadConfig, parseDatabaseUrl } from './config';
+
+const KEYS = {
+  HUIKA_TOKEN_SECRET: 'a-token-secret-of-at-least-32-characters',
+  HUIKA_DATA_KEY: 'a-data-key-of-at-least-32-characters-long',
+};
+const MARIADB = 'mysql://root@127.0.0.1:3306/huika';
+
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a configuration error for ${JSON.stringify(env)}`);
+}
 
 describe('configuration', () => {
-  it('defaults to the embedded SQLite demo on port 3000', () => {
+  it('defaults to the embedded SQLite demo on port 3000, in dev mode', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.database).toEqual({ kind: 'sqlite', file: expect.stringMatching(/data[\\/]huika\.sqlite$/) });
     expect(config.demo).toBe(true);
-    expect(config.dev).toBe(false);
+    expect(config.dev).toBe(true);
     expect(config.demoPassword).toBe('huika-demo');
   });
 
   it('reads a MySQL URL and does not seed the demo there unless asked', () => {
-    const config = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/huika', DB_POOL_SIZE: '8' });
+    const config = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/huika', DB_POOL_SIZE: '8', ...KEYS });
     expect(config.database).toEqual({
       kind: 'mysql',
       url: 'mysql://root@127.0.0.1:3306/huika',
@@ -19,7 +38,88 @@ describe('configuration', () => {
       poolSize: 8,
     });
     expect(config.demo).toBe(false);
-    expect(loadConfig({ DATABASE_URL: 'mariadb://u:p@db:3307/loyalty', HUIKA_DEMO: 'true' }).demo).toBe(true);
+    expect(
+      loadConfig({ DATABASE_URL: 'mariadb://u:p@db:3307/loyalty', HUIKA_DEV: 'true', HUIKA_DEMO: 'true' }).demo,
+    ).toBe(true);
+  });
+
+  describe('dev mode', () => {
+    it('is on for the embedded default only, unless HUIKA_DEV says otherwise', () => {
+      expect(devMode({ dev: undefined, databaseUrl: undefined, nodeEnv: undefined })).toBe(true);
+      expect(devMode({ dev: undefined, databaseUrl: MARIADB, nodeEnv: undefined })).toBe(false);
+      expect(devMode({ dev: undefined, databaseUrl: 'sqlite:/tmp/a.sqlite', nodeEnv: undefined })).toBe(false);
+      expect(devMode({ dev: undefined, databaseUrl: undefined, nodeEnv: 'production' })).toBe(false);
+      expect(devMode({ dev: true, databaseUrl: MARIADB, nodeEnv: undefined })).toBe(true);
+      expect(devMode({ dev: false, databaseUrl: undefined, nodeEnv: undefined })).toBe(false);
+    });
+
+    it('is what loadConfig reports, with the demo only where dev mode is on', () => {
+      expect(loadConfig({ DATABASE_URL: MARIADB, ...KEYS })).toMatchObject({ dev: false, demo: false });
+      expect(loadConfig({ DATABASE_URL: MARIADB, HUIKA_DEV: 'true' })).toMatchObject({ dev: true, demo: false });
+      expect(loadConfig({ HUIKA_DEV: 'false', ...KEYS })).toMatchObject({ dev: false, demo: false });
+      expect(loadConfig({ NODE_ENV: 'production', ...KEYS })).toMatchObject({ dev: false, demo: false });
+    });
+
+    it('refuses NODE_ENV=production with HUIKA_DEV=true, in one line', () => {
+      const error = configErrorOf({ NODE_ENV: 'production', HUIKA_DEV: 'true', DATABASE_URL: MARIADB, ...KEYS });
+      expect(error.variable).toBe('HUIKA_DEV');
+      expect(error.message).toMatch(/^HUIKA_DEV: .*NODE_ENV=production/);
+      expect(error.message).not.toContain('\n');
+    });
+
+    it('refuses the demo outside dev mode', () => {
+      expect(configErrorOf({ DATABASE_URL: MARIADB, HUIKA_DEMO: 'true', ...KEYS }).variable).toBe('HUIKA_DEMO');
+      expect(configErrorOf({ HUIKA_DEV: 'false', HUIKA_DEMO: 'true', ...KEYS }).variable).toBe('HUIKA_DEMO');
+    });
+  });
+
+  describe('keys', () => {
+    it('are required outside dev mode, both named in one line with the command that makes them', () => {
+      const error = configErrorOf({ DATABASE_URL: MARIADB, NODE_ENV: 'production' });
+      expect(error.variable).toBe('HUIKA_TOKEN_SECRET, HUIKA_DATA_KEY');
+      expect(error.message).toContain('huika generate-keys');
+      expect(error.message).not.toContain('\n');
+      expect(configErrorOf({ DATABASE_URL: MARIADB, HUIKA_TOKEN_SECRET: KEYS.HUIKA_TOKEN_SECRET }).variable).toBe(
+        'HUIKA_DATA_KEY',
+      );
+      expect(configErrorOf({ DATABASE_URL: MARIADB, HUIKA_DATA_KEY: KEYS.HUIKA_DATA_KEY }).variable).toBe(
+        'HUIKA_TOKEN_SECRET',
+      );
+    });
+
+    it('may be left to the database in dev mode only', () => {
+      expect(loadConfig({})).toMatchObject({ tokenSecret: undefined, dataKey: undefined });
+      expect(loadConfig({ DATABASE_URL: MARIADB, HUIKA_DEV: 'true' })).toMatchObject({ tokenSecret: undefined });
+      expect(loadConfig({ DATABASE_URL: MARIADB, ...KEYS })).toMatchObject({
+        tokenSecret: KEYS.HUIKA_TOKEN_SECRET,
+        dataKey: KEYS.HUIKA_DATA_KEY,
+      });
+    });
+
+    it('are not required by commands that use neither', () => {
+      expect(loadConfig({ DATABASE_URL: MARIADB }, { requireKeys: false })).toMatchObject({ dev: false });
+    });
+
+    it('are read from the files the _FILE variables name', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'huika-keys-'));
+      writeFileSync(join(dir, 'token'), `${KEYS.HUIKA_TOKEN_SECRET}\n`);
+      writeFileSync(join(dir, 'data'), KEYS.HUIKA_DATA_KEY);
+      writeFileSync(join(dir, 'short'), 'too-short');
+      const files = { HUIKA_TOKEN_SECRET_FILE: join(dir, 'token'), HUIKA_DATA_KEY_FILE: join(dir, 'data') };
+      expect(loadConfig({ DATABASE_URL: MARIADB, ...files })).toMatchObject({
+        tokenSecret: KEYS.HUIKA_TOKEN_SECRET,
+        dataKey: KEYS.HUIKA_DATA_KEY,
+      });
+      expect(configErrorOf({ DATABASE_URL: MARIADB, ...files, HUIKA_DATA_KEY_FILE: join(dir, 'short') }).variable).toBe(
+        'HUIKA_DATA_KEY_FILE',
+      );
+      expect(
+        configErrorOf({ DATABASE_URL: MARIADB, ...files, HUIKA_DATA_KEY_FILE: join(dir, 'missing') }).variable,
+      ).toBe('HUIKA_DATA_KEY_FILE');
+      expect(configErrorOf({ DATABASE_URL: MARIADB, ...files, HUIKA_DATA_KEY: KEYS.HUIKA_DATA_KEY }).variable).toBe(
+        'HUIKA_DATA_KEY',
+      );
+    });
   });
 
   it("connects through MariaDB's Unix socket when the URL names one", () => {

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Where the repository's top folder is, seen from server/src/config or server/dist/config. */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/** The demo staff's password unless HUIKA_DEMO_PASSWORD says otherwise: it is in the README for all to read. */
+export const PUBLISHED_DEMO_PASSWORD = 'huika-demo';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -13,11 +17,13 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
-  HUIKA_DEV: booleanFlag.default(false),
+  NODE_ENV: z.string().optional(),
+  HUIKA_DEV: booleanFlag.optional(),
   HUIKA_DEMO: booleanFlag.optional(),
-  HUIKA_DEMO_PASSWORD: z.string().min(8).default('huika-demo'),
+  HUIKA_DEMO_PASSWORD: z.string().min(8).default(PUBLISHED_DEMO_PASSWORD),
   HUIKA_ADMIN_PASSWORD: z.string().min(8).optional(),
   HUIKA_TOKEN_SECRET: z.string().min(32).optional(),
+  HUIKA_TOKEN_SECRET_FILE: z.string().min(1).optional(),
   HUIKA_TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+)$/, 'true, false, a number of hops, or proxy addresses/CIDRs')
@@ -27,6 +33,7 @@ const EnvSchema = z.object({
   HUIKA_WECHAT_APPID: z.string().min(1).optional(),
   HUIKA_WECHAT_SECRET: z.string().min(1).optional(),
   HUIKA_DATA_KEY: z.string().min(32).optional(),
+  HUIKA_DATA_KEY_FILE: z.string().min(1).optional(),
   HUIKA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag.optional(),
@@ -55,10 +62,13 @@ export interface AppConfig {
   port: number;
   host: string;
   database: DatabaseConfig;
+  /** Development mode (devMode): the dev routes, SMS codes in the log, the movable clock, the demo. */
   dev: boolean;
+  /** Seed the demo program and its staff (published password); only ever in dev mode. */
   demo: boolean;
   demoPassword: string;
   adminPassword: string | undefined;
+  /** Signs bearer tokens; card-code and checkout-token keys are derived from it. Unset only in dev mode. */
   tokenSecret: string | undefined;
   /**
    * Which X-Forwarded-For hops to believe (Fastify's trustProxy): false (the socket's address), true
@@ -67,7 +77,7 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Optional so that hand-built configurations (tests) may leave them out; loadConfig always sets them. */
   wechat?: WechatConfig;
-  /** Key (≥ 32 chars) for personal data: phone encryption and lookup hashes. Unset: a key kept in the database. */
+  /** Key (≥ 32 chars) for personal data: phone encryption and lookup hashes. Unset only in dev mode. */
   dataKey?: string | undefined;
   h5Dir: string;
   bodyLimitBytes: number;
@@ -142,8 +152,47 @@ function readVersion(): string {
   }
 }
 
+/**
+ * Whether dev mode is on: HUIKA_DEV when it is set; otherwise only for the embedded default (no DATABASE_URL,
+ * what `npm start` runs on a fresh machine) and never under NODE_ENV=production.
+ */
+export function devMode(env: {
+  dev: boolean | undefined;
+  databaseUrl: string | undefined;
+  nodeEnv: string | undefined;
+}): boolean {
+  return env.dev ?? (env.databaseUrl === undefined && env.nodeEnv !== 'production');
+}
+
+export const KEY_VARIABLES = ['HUIKA_TOKEN_SECRET', 'HUIKA_DATA_KEY'] as const;
+export type KeyVariable = (typeof KEY_VARIABLES)[number];
+
+/** A key given in the variable itself or in the file its `_FILE` variable names (surrounding blanks dropped). */
+function readKey(env: NodeJS.ProcessEnv, variable: KeyVariable, inline: string | undefined): string | undefined {
+  const fileVariable = `${variable}_FILE`;
+  const file = env[fileVariable];
+  if (file === undefined || file === '') return inline;
+  if (inline !== undefined) throw new ConfigError(variable, `set either ${variable} or ${fileVariable}, not both`);
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(fileVariable, `cannot read ${file} (${String((error as { code?: unknown }).code)})`);
+  }
+  if (key.length < 32) throw new ConfigError(fileVariable, `${file} must hold a key of at least 32 characters`);
+  return key;
+}
+
+export interface LoadConfigOptions {
+  /**
+   * Outside dev mode the token secret and the data key must be configured (the default). Only commands that
+   * touch neither (`huika export-data-key`) leave them out.
+   */
+  requireKeys?: boolean;
+}
+
 /** Reads and validates the environment. Throws ConfigError naming the first bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -153,16 +202,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const database = parseDatabaseUrl(e.DATABASE_URL, e.DB_POOL_SIZE);
+  const dev = devMode({ dev: e.HUIKA_DEV, databaseUrl: e.DATABASE_URL, nodeEnv: e.NODE_ENV });
+  if (dev && e.NODE_ENV === 'production') {
+    throw new ConfigError('HUIKA_DEV', 'dev mode cannot run with NODE_ENV=production: unset HUIKA_DEV');
+  }
+  // The demo staff log in with a published password: never outside dev mode.
+  if (e.HUIKA_DEMO === true && !dev) {
+    throw new ConfigError('HUIKA_DEMO', 'the demo is seeded only in dev mode (HUIKA_DEV=true), never in production');
+  }
+  const tokenSecret = readKey(env, 'HUIKA_TOKEN_SECRET', e.HUIKA_TOKEN_SECRET);
+  const dataKey = readKey(env, 'HUIKA_DATA_KEY', e.HUIKA_DATA_KEY);
+  if (!dev && (options.requireKeys ?? true)) {
+    const keys: Record<KeyVariable, string | undefined> = { HUIKA_TOKEN_SECRET: tokenSecret, HUIKA_DATA_KEY: dataKey };
+    const missing = KEY_VARIABLES.filter((variable) => keys[variable] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        missing.join(', '),
+        `required outside dev mode (or ${missing.map((variable) => `${variable}_FILE`).join(', ')} naming a key file); \`huika generate-keys\` prints new keys, \`huika export-data-key\` the one an existing database holds`,
+      );
+    }
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     database,
-    dev: e.HUIKA_DEV,
+    dev,
     // The embedded default (no DATABASE_URL) is the demo; any other database seeds only on request.
-    demo: e.HUIKA_DEMO ?? e.DATABASE_URL === undefined,
+    demo: dev && (e.HUIKA_DEMO ?? e.DATABASE_URL === undefined),
     demoPassword: e.HUIKA_DEMO_PASSWORD,
     adminPassword: e.HUIKA_ADMIN_PASSWORD,
-    tokenSecret: e.HUIKA_TOKEN_SECRET,
+    tokenSecret,
     trustProxy:
       e.HUIKA_TRUST_PROXY === 'true'
         ? true
@@ -176,7 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appId: e.HUIKA_WECHAT_APPID,
       secret: e.HUIKA_WECHAT_SECRET,
     },
-    dataKey: e.HUIKA_DATA_KEY,
+    dataKey,
     h5Dir: e.HUIKA_H5_DIR ? resolve(e.HUIKA_H5_DIR) : resolve(REPO_ROOT, 'miniapp', 'dist', 'h5'),
     bodyLimitBytes: e.HUIKA_BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,

@@ -6,20 +6,24 @@ import { Clock } from '../../src/common/clock';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { SYSTEM_ACTOR } from '../../src/modules/ledger/ledger.types';
 import { insertMember, scalar } from './fixtures';
-import { freshDatabase, startTestApp, TEST_DB, type TestDatabase } from './test-app';
+import { freshDatabase, startTestApp, TEST_DB, TEST_KEYS, type TestDatabase } from './test-app';
 
 jest.setTimeout(120_000);
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
-function huika(args: string[], database: TestDatabase) {
+/** The command outside dev mode (a DATABASE_URL and no HUIKA_DEV), with the test keys; `env` adds to that. */
+function huika(args: string[], database: TestDatabase, env: Record<string, string> = {}) {
   const url = database.config.kind === 'mysql' ? database.config.url : `sqlite:${database.config.file}`;
   const result = spawnSync(process.execPath, [CLI, ...args], {
     env: {
       PATH: process.env.PATH ?? '',
       DATABASE_URL: url,
       HUIKA_ADMIN_PASSWORD: 'admin-password',
+      HUIKA_TOKEN_SECRET: TEST_KEYS.tokenSecret,
+      HUIKA_DATA_KEY: TEST_KEYS.dataKey,
       LOG_PRETTY: 'false',
+      ...env,
     },
     encoding: 'utf8',
     timeout: 60_000,
@@ -40,7 +44,7 @@ describe(`the huika command on ${TEST_DB}`, () => {
   });
 
   it('expires points at year end, idempotently, and reconciles clean; reconcile fails on a tampered balance', async () => {
-    const app = await startTestApp(db.config);
+    const app = await startTestApp(db.config, TEST_KEYS);
     const memberA = await insertMember(app.huika.dataSource);
     const clock = app.huika.app.get(Clock);
     const ledger = app.huika.app.get(LedgerService);
@@ -71,7 +75,7 @@ describe(`the huika command on ${TEST_DB}`, () => {
     expect(clean.status).toBe(0);
     expect(clean.stdout).toContain('the books balance');
 
-    const check = await startTestApp(db.config);
+    const check = await startTestApp(db.config, TEST_KEYS);
     try {
       expect(
         await scalar(check.huika.dataSource, 'SELECT points_balance FROM members WHERE id = ?', [memberA.id]),
@@ -87,6 +91,35 @@ describe(`the huika command on ${TEST_DB}`, () => {
     const bad = huika(['expire-points', '--as-of', 'next tuesday'], db);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('expected an ISO date-time');
+  });
+
+  it('ignores a dev clock offset left in the database outside dev mode', async () => {
+    const own = await freshDatabase();
+    try {
+      const app = await startTestApp(own.config, TEST_KEYS);
+      const member = await insertMember(app.huika.dataSource);
+      await app.huika.app.get(Transactions).run((m) =>
+        app.huika.app
+          .get(LedgerService)
+          .earn(m, { memberId: member.id, refType: 'purchase', refId: 'p-now', actor: SYSTEM_ACTOR }, 90, {
+            source: 'purchase',
+          }),
+      );
+      // A dev run moved the shared clock years ahead and left it there.
+      const clock = app.huika.app.get(Clock);
+      await clock.setNow(Date.now() + 5 * 366 * 24 * 3600 * 1000);
+      await app.close();
+
+      const production = huika(['expire-points'], own);
+      expect(production.stderr).toBe('');
+      expect(production.stdout).toContain(`expiring points due at ${new Date().getUTCFullYear()}-`);
+      expect(production.stdout).toContain('expired 0 lots, 0 points');
+      // In dev mode the command follows the shared clock: the same lot is due there.
+      const dev = huika(['expire-points'], own, { HUIKA_DEV: 'true' });
+      expect(dev.stdout).toContain('expired 1 lots, 90 points');
+    } finally {
+      await own.drop();
+    }
   });
 
   it('cleans up idempotency keys past their retention', () => {

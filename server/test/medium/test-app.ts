@@ -42,16 +42,25 @@ export async function freshDatabase(kind: DatabaseConfig['kind'] = TEST_DB): Pro
   };
 }
 
+/** Keys for apps and commands outside dev mode (loadConfig requires them there). */
+export const TEST_KEYS = {
+  tokenSecret: 'medium-test-token-secret-of-32-characters',
+  dataKey: 'medium-test-data-key-of-at-least-32-characters',
+} as const satisfies Partial<AppConfig>;
+
 export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfig> = {}): AppConfig {
+  // Outside dev mode there is no demo, and the keys come from the configuration.
+  const production = overrides.dev === false;
   return {
     port: 0,
     host: '127.0.0.1',
     database,
     dev: true,
-    demo: true,
+    demo: !production,
     demoPassword: 'huika-demo',
     adminPassword: 'admin-password',
     tokenSecret: undefined,
+    ...(production ? TEST_KEYS : {}),
     // The medium tests play the load balancer: they set X-Forwarded-For themselves.
     trustProxy: true,
     h5Dir: join(tmpdir(), 'huika-no-h5'),

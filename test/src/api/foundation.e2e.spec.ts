@@ -1,5 +1,5 @@
 import { routes } from '@huika/shared';
-import { huika, runServerMain } from '../harness/cli';
+import { huika, runServerMain, TEST_KEYS } from '../harness/cli';
 import { ApiClient } from '../harness/client';
 import { freshDatabase, TEST_DB } from '../harness/database';
 import { type RunningServer, startServer } from '../harness/server';
@@ -82,14 +82,14 @@ describe('start-up failures and the huika command', () => {
   });
 
   it('exits non-zero with one clear line when the database cannot be reached', () => {
-    const result = runServerMain({ DATABASE_URL: 'mysql://root@127.0.0.1:1/huika', LOG_LEVEL: 'silent' });
+    const result = runServerMain({ DATABASE_URL: 'mysql://root@127.0.0.1:1/huika', ...TEST_KEYS, LOG_LEVEL: 'silent' });
     expect(result.status).not.toBe(0);
     expect(result.stderr.trim()).toMatch(/^huika: cannot reach the database named by DATABASE_URL/);
   });
 
-  it('migrates and seeds the demo through `huika`, idempotently', async () => {
+  it('migrates and seeds the demo through `huika` (dev mode only), idempotently', async () => {
     const database = freshDatabase();
-    const env = { DATABASE_URL: database.url, HUIKA_ADMIN_PASSWORD: 'admin-password' };
+    const env = { DATABASE_URL: database.url, HUIKA_ADMIN_PASSWORD: 'admin-password', HUIKA_DEV: 'true' };
     try {
       const migrate = huika(['migrate'], env);
       expect(migrate.stderr).toBe('');
@@ -101,6 +101,10 @@ describe('start-up failures and the huika command', () => {
       expect(seed.stdout).toContain('demo program installed');
       const again = huika(['seed-demo'], env);
       expect(again.stdout).toContain('already installed');
+
+      const production = huika(['seed-demo'], { ...env, HUIKA_DEV: undefined });
+      expect(production.status).toBe(1);
+      expect(production.stderr.trim()).toMatch(/^huika: configuration error: HUIKA_DEMO: .*only in dev mode/);
 
       const unknown = huika(['no-such-command'], env);
       expect(unknown.status).not.toBe(0);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { freshDatabase, type FreshDatabase, TEST_DB, type DbKind } from './database';
+import { TEST_KEYS } from './cli';
 import { REPO_ROOT, SERVER_MAIN } from './paths';
 
 export async function freePort(): Promise<number> {
@@ -32,7 +33,8 @@ export interface ServerOptions {
   db?: DbKind;
   /** Reuse a database (for restarts and several instances). */
   database?: FreshDatabase;
-  env?: Record<string, string>;
+  /** Added to the defaults; `undefined` leaves a default variable out. */
+  env?: Record<string, string | undefined>;
   timeoutMs?: number;
 }
 
@@ -41,21 +43,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const database = options.database ?? freshDatabase(options.db ?? TEST_DB);
   const port = await freePort();
   let output = '';
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    HUIKA_DEV: 'true',
+    HUIKA_DEMO: 'true',
+    HUIKA_ADMIN_PASSWORD: 'admin-password',
+    // The same keys as the `huika` command's, so that both may work on one database.
+    ...TEST_KEYS,
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    ...options.env,
+  };
   const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      HUIKA_DEV: 'true',
-      HUIKA_DEMO: 'true',
-      HUIKA_ADMIN_PASSWORD: 'admin-password',
-      LOG_LEVEL: 'warn',
-      LOG_PRETTY: 'false',
-      ...options.env,
-    },
+    env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

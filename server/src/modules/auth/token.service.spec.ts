@@ -1,5 +1,6 @@
 import * as jose from 'jose';
 import { AppError } from '../../common/app-error';
+import { Keys } from '../../common/keys';
 import type { SettingsService } from '../../common/settings.service';
 import { loadConfig } from '../../config/config';
 import { STAFF_TOKEN_TTL_SECONDS, TokenService, VERIFIED_TOKENS_KEPT } from './token.service';
@@ -17,7 +18,7 @@ const staff = { staffId: 'staff-1', role: 'cashier' as const, storeId: 'store-1'
 function tokenService(): TokenService {
   const config = loadConfig({ HUIKA_TOKEN_SECRET: 'a-secret-for-the-token-service-spec' });
   // With HUIKA_TOKEN_SECRET set, the key never comes from the settings table.
-  return new TokenService(config, {} as SettingsService);
+  return new TokenService(new Keys(config, {} as SettingsService));
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -75,8 +76,7 @@ describe('TokenService', () => {
     expect(await codeOf(tokens.verify(`${token}x`))).toBe('UNAUTHORIZED');
     // A token from another secret is not this server's, remembered or not.
     const other = new TokenService(
-      loadConfig({ HUIKA_TOKEN_SECRET: 'another-secret-of-at-least-32-characters' }),
-      {} as SettingsService,
+      new Keys(loadConfig({ HUIKA_TOKEN_SECRET: 'another-secret-of-at-least-32-characters' }), {} as SettingsService),
     );
     expect(await codeOf(tokens.verify(await other.signStaff(staff)))).toBe('UNAUTHORIZED');
   });

@@ -5,9 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { StaffRole } from '@huika/shared';
 import { AppError } from '../../common/app-error';
 import type { MemberAuth, RequestAuth, StaffAuth } from '../../common/auth.types';
-import { SettingsService } from '../../common/settings.service';
-import { APP_CONFIG } from '../../config/config.module';
-import type { AppConfig } from '../../config/config';
+import { Keys } from '../../common/keys';
 
 const ISSUER = 'huika';
 const MEMBER_TOKEN_TTL = '7d';
@@ -27,8 +25,7 @@ interface VerifiedToken {
 
 /**
  * Signs and verifies bearer tokens. Member and staff tokens are different kinds (`typ` claim) and
- * never stand in for each other. The key comes from HUIKA_TOKEN_SECRET or, failing that, a secret
- * kept in the database so that every instance shares it.
+ * never stand in for each other. The key is the token secret (HUIKA_TOKEN_SECRET; see Keys).
  */
 @Injectable()
 export class TokenService {
@@ -41,16 +38,10 @@ export class TokenService {
    */
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly settings: SettingsService,
-  ) {}
+  constructor(@Inject(Keys) private readonly keys: Keys) {}
 
   private async signingKey(): Promise<KeyObject> {
-    if (!this.key) {
-      const secret = this.config.tokenSecret ?? (await this.settings.secret('token_secret'));
-      this.key = createSecretKey(Buffer.from(secret, 'utf8'));
-    }
+    this.key ??= createSecretKey(await this.keys.tokenSecret());
     return this.key;
   }
 

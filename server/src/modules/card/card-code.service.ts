@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { Clock } from '../../common/clock';
+import { Keys } from '../../common/keys';
 import { SettingsService } from '../../common/settings.service';
 import { defer, execute, select, Transactions } from '../../common/transactions';
 import { insertIfAbsent } from '../members/insert-if-absent';
@@ -11,7 +12,6 @@ import { ProgramService } from '../program/program.service';
 
 const FORMAT = 'HK1';
 const CURRENT_KEY_SETTING = 'card_code_key_current';
-const keySetting = (kid: number) => `card_code_key_${kid}`;
 /** 16 bytes of HMAC-SHA256, base64url: forging one is out of reach within a code's minute of life. */
 const SIGNATURE_CHARS = 22;
 
@@ -55,8 +55,9 @@ const expired = (why: string) =>
 /**
  * The card's dynamic QR code (DOMAIN §2): `HK1.<key id>.<member ref>.<seq>.<time step>.<signature>`.
  *
- * - Signed with HMAC-SHA256 under a key kept in the database; the key id in the code lets the key be
- *   rotated while codes signed with the previous key stay good (only the current and the previous key).
+ * - Signed with HMAC-SHA256 under a key derived from the token secret for its key id; the key id in the code
+ *   lets the key be rotated while codes signed with the previous key stay good (only the current and the
+ *   previous key).
  * - Valid for its time step (program.card.codeStepSeconds) and one step back, on the shared clock.
  * - Carries an opaque per-member reference, never the card number; a reissue replaces the reference.
  * - Single-use once a purchase is posted with it: `markUsed` records it and bumps the member's sequence,
@@ -65,12 +66,13 @@ const expired = (why: string) =>
  */
 @Injectable()
 export class CardCodeService {
-  /** Key secrets never change once created; only which one is current does (read from the database). */
+  /** A key id's secret never changes; only which id is current does (read from the database). */
   private readonly secrets = new Map<number, Buffer>();
 
   constructor(
     private readonly transactions: Transactions,
     private readonly settings: SettingsService,
+    @Inject(Keys) private readonly keys: Keys,
     private readonly program: ProgramService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -80,7 +82,7 @@ export class CardCodeService {
   async issue(memberId: string): Promise<IssuedCardCode> {
     const state = await this.stateOf(memberId);
     const kid = await this.currentKid();
-    const secret = await this.signingSecret(kid);
+    const secret = await this.secretOf(kid);
     const stepMs = await this.stepMs();
     const now = this.clock.now();
     const step = Math.floor(now / stepMs);
@@ -106,7 +108,8 @@ export class CardCodeService {
     if (![kid, seq, step].every(Number.isSafeInteger)) throw expired('malformed');
     const current = await this.currentKid();
     if (kid !== current && kid !== current - 1) throw expired('signed with a retired key');
-    const secret = await this.knownSecret(kid);
+    // Key ids start at 1: there is no key before the first.
+    const secret = kid >= 1 ? await this.secretOf(kid) : null;
     const expected = Buffer.from(this.sign(secret ?? Buffer.alloc(32), `${kid}.${ref}.${seq}.${step}`));
     const given = Buffer.from(signature);
     if (!secret || given.length !== expected.length || !timingSafeEqual(given, expected))
@@ -194,7 +197,6 @@ export class CardCodeService {
    */
   async rotateKey(): Promise<number> {
     const next = (await this.currentKid()) + 1;
-    await this.signingSecret(next);
     await this.settings.set(CURRENT_KEY_SETTING, String(next));
     return next;
   }
@@ -231,22 +233,11 @@ export class CardCodeService {
     return Number.isSafeInteger(value) && value > 0 ? value : 1;
   }
 
-  /** The key's secret, created on first use. */
-  private async signingSecret(kid: number): Promise<Buffer> {
+  /** The key id's secret: its own key, derived from the token secret. */
+  private async secretOf(kid: number): Promise<Buffer> {
     const known = this.secrets.get(kid);
     if (known) return known;
-    const secret = Buffer.from(await this.settings.secret(keySetting(kid)), 'utf8');
-    this.secrets.set(kid, secret);
-    return secret;
-  }
-
-  /** The key's secret if it exists: verifying never creates one. */
-  private async knownSecret(kid: number): Promise<Buffer | null> {
-    const known = this.secrets.get(kid);
-    if (known) return known;
-    const value = await this.settings.get(keySetting(kid));
-    if (!value) return null;
-    const secret = Buffer.from(value, 'utf8');
+    const secret = await this.keys.derivedSigningKey(`card-code/${kid}`);
     this.secrets.set(kid, secret);
     return secret;
   }

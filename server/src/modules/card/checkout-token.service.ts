@@ -4,7 +4,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../../common/app-error';
 import type { StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
-import { SettingsService } from '../../common/settings.service';
+import { Keys } from '../../common/keys';
 import type { ScannedCardCode } from './card-code.service';
 
 /** A checkout at the till lasts this long after the scan (API.md). */
@@ -12,7 +12,7 @@ export const CHECKOUT_TOKEN_TTL_SECONDS = 10 * 60;
 const ISSUER = 'huika';
 const AUDIENCE = 'huika-checkout';
 /** Its own key: a checkout token can never pass for a bearer token, nor the other way round. */
-const SECRET_SETTING = 'checkout_token_secret';
+const KEY_PURPOSE = 'checkout-token';
 
 export interface CheckoutTokenClaims {
   memberId: string;
@@ -29,7 +29,7 @@ export class CheckoutTokenService {
   private key: KeyObject | undefined;
 
   constructor(
-    private readonly settings: SettingsService,
+    @Inject(Keys) private readonly keys: Keys,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -97,7 +97,7 @@ export class CheckoutTokenService {
 
   /** A KeyObject made once (jose would otherwise make one from the raw bytes on every call). */
   private async signingKey(): Promise<KeyObject> {
-    this.key ??= createSecretKey(Buffer.from(await this.settings.secret(SECRET_SETTING), 'utf8'));
+    this.key ??= createSecretKey(await this.keys.derivedSigningKey(KEY_PURPOSE));
     return this.key;
   }
 }

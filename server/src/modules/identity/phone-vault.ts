@@ -1,10 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { SettingsService } from '../../common/settings.service';
-import type { AppConfig } from '../../config/config';
-import { APP_CONFIG } from '../../config/config.module';
+import { Keys as KeySource } from '../../common/keys';
 
-const DATA_KEY_SETTING = 'data_key';
 const ENVELOPE = 'v1';
 
 interface Keys {
@@ -27,17 +24,14 @@ export interface ProtectedPhone {
 /**
  * Personal data at rest (DOMAIN §15): phone numbers are stored encrypted (AES-256-GCM) with an HMAC lookup
  * hash, so a member is found by phone without the phone being readable in the database. Both keys are
- * derived from one data key: HUIKA_DATA_KEY, or a key created once in the database and shared by every
- * instance. Changing the data key makes stored phones unreadable and unfindable: set it once.
+ * derived from one data key (HUIKA_DATA_KEY; see Keys). Changing the data key makes stored phones unreadable
+ * and unfindable: set it once.
  */
 @Injectable()
 export class PhoneVault {
   private keys: Promise<Keys> | undefined;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly settings: SettingsService,
-  ) {}
+  constructor(@Inject(KeySource) private readonly keySource: KeySource) {}
 
   /** The lookup hash of a phone number (64 hex characters); also the `phone:<hash>` identity. */
   async hash(phone: string): Promise<string> {
@@ -83,7 +77,7 @@ export class PhoneVault {
 
   private loadKeys(): Promise<Keys> {
     this.keys ??= (async () => {
-      const master = Buffer.from(this.config.dataKey ?? (await this.settings.secret(DATA_KEY_SETTING)), 'utf8');
+      const master = await this.keySource.dataKey();
       const derive = (label: string) => createHmac('sha256', master).update(label).digest();
       return { encryption: derive('huika/phone-encryption/v1'), lookup: derive('huika/phone-lookup/v1'), master };
     })().catch((error: unknown) => {

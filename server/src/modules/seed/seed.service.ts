@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
-import { hashPassword } from '../../common/password';
-import { ConfigError, type AppConfig } from '../../config/config';
+import { hashPassword, verifyPassword } from '../../common/password';
+import { ConfigError, PUBLISHED_DEMO_PASSWORD, type AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { withMigrationLock } from '../../database/data-source';
 import { AppSettingEntity, GiftEntity, StaffEntity, StoreEntity } from '../../database/entities';
@@ -12,6 +12,7 @@ import { CouponsRepository } from '../coupons/coupons.repository';
 import { ProgramService } from '../program/program.service';
 
 const DEMO_SEEDED = 'demo_seeded';
+const DEMO_STAFF = ['cashier', 'manager'];
 
 export interface SeedOutcome {
   /** Set when this start created the headquarters admin with a generated password (dev mode only). */
@@ -34,6 +35,10 @@ export class SeedService {
 
   /** Runs on every start; safe with several instances starting at once (named lock, insert-if-absent). */
   async prepare(options: { demo: boolean }): Promise<SeedOutcome> {
+    // The demo staff log in with a published password: a production database never gets them.
+    if (options.demo && !this.config.dev) {
+      throw new ConfigError('HUIKA_DEMO', 'the demo program is installed only in dev mode (HUIKA_DEV=true)');
+    }
     return withMigrationLock(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         const now = this.clock.now();
@@ -43,6 +48,19 @@ export class SeedService {
         return { generatedAdminPassword, demoSeededNow };
       }),
     );
+  }
+
+  /** The usernames of active demo staff who still log in with the published password. */
+  async demoStaffWithPublishedPassword(): Promise<string[]> {
+    const staff = await this.dataSource
+      .getRepository(StaffEntity)
+      .find({ where: { username: In(DEMO_STAFF), active: true }, select: { username: true, passwordHash: true } });
+    const published = await Promise.all(
+      staff.map(async (row) =>
+        (await verifyPassword(PUBLISHED_DEMO_PASSWORD, row.passwordHash)) ? row.username : null,
+      ),
+    );
+    return published.filter((username): username is string => username !== null).sort();
   }
 
   private async ensureAdmin(manager: EntityManager, now: number): Promise<string | null> {
