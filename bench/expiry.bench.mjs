@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, databaseUrl, machine, prepareMariaDb } from './lib/machine.mjs';
+import { BENCH_KEYS, connect, databaseUrl, machine, prepareMariaDb } from './lib/machine.mjs';
 import { ulidFactory } from './lib/ulid.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -422,7 +422,7 @@ function spawnTimed(args, env = {}, onLine = () => {}) {
 }
 
 function cli(database, args, onLine) {
-  return spawnTimed([CLI, ...args], { DATABASE_URL: databaseUrl(database) }, onLine);
+  return spawnTimed([CLI, ...args], { ...BENCH_KEYS, DATABASE_URL: databaseUrl(database) }, onLine);
 }
 
 /**

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { withCommitProbe } from './lib/commit-probe.mjs';
 import { call, closedLoop, httpPool, openLoop, percentiles } from './lib/load.mjs';
-import { connect, databaseUrl, freePort, machine, mysqlOptions, prepareMariaDb } from './lib/machine.mjs';
+import { BENCH_KEYS, connect, databaseUrl, freePort, machine, mysqlOptions, prepareMariaDb } from './lib/machine.mjs';
 import { captureStatements, templateOf } from './lib/query-log.mjs';
 import { ulidFactory } from './lib/ulid.mjs';
 
@@ -108,7 +108,7 @@ function runCli(database, args) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl(database) },
+      env: { ...process.env, ...BENCH_KEYS, DATABASE_URL: databaseUrl(database) },
     });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
@@ -134,6 +134,7 @@ async function startServer(database, wechatUrl, poolSize, logFile, profileDir) {
       DATABASE_URL: databaseUrl(database),
       DB_POOL_SIZE: String(poolSize),
       HUIKA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...BENCH_KEYS,
       HUIKA_TRUST_PROXY: '127.0.0.1',
       HUIKA_WECHAT_BASE_URL: wechatUrl,
       HUIKA_WECHAT_APPID: 'wx-bench',

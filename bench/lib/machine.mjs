@@ -120,3 +120,9 @@ export function freePort() {
     });
   });
 }
+
+/** Keys for the server and the huika command, which refuse to start without them outside dev mode. */
+export const BENCH_KEYS = {
+  HUIKA_TOKEN_SECRET: 'bench-token-secret-of-at-least-32-characters',
+  HUIKA_DATA_KEY: 'bench-data-key-of-at-least-32-characters-long',
+};
