@@ -1,7 +1,7 @@
 import { routes } from '@huika/shared';
 import { huika, runServerMain, TEST_KEYS } from '../harness/cli';
 import { ApiClient } from '../harness/client';
-import { freshDatabase, MYSQL_SERVER_URL, TEST_DB } from '../harness/database';
+import { freshDatabase, TEST_DB } from '../harness/database';
 import { startServer } from '../harness/server';
 
 jest.setTimeout(90_000);
@@ -10,7 +10,8 @@ jest.setTimeout(90_000);
 const NPM_START_LIKE = { HUIKA_DEV: undefined, HUIKA_DEMO: undefined };
 /** A dev run that keeps its keys in the database, as the embedded default does. */
 const KEYS_IN_DATABASE = { HUIKA_TOKEN_SECRET: undefined, HUIKA_DATA_KEY: undefined };
-const MARIADB_URL = `${MYSQL_SERVER_URL.replace(/\/+$/, '')}/huika_production`;
+/** A MariaDB URL nothing listens on: a start that got as far as connecting would fail differently. */
+const MARIADB_URL = 'mysql://huika@127.0.0.1:1/huika';
 
 function oneLine(stderr: string): string {
   const lines = stderr.trim().split('\n');
