@@ -16,6 +16,7 @@ export function createLogger(
     level: config.logLevel,
     base: { service: 'huika' },
     redact: { paths: ['req.headers.authorization', 'password', '*.password'], censor: '[redacted]' },
+    serializers: { err: serializeError },
     ...(config.logPretty
       ? {
           transport: {
@@ -39,6 +40,49 @@ export function createLogger(
       periodicFlush: flushMs,
     }),
   );
+}
+
+/** Quoted literals: the values that mysql2 pastes into a statement, or that the database quotes in its message. */
+const QUOTED = /'(?:[^'\\]|\\.|'')*'/g;
+/** Numbers standing alone (not part of a name such as `t1`). */
+const NUMBER = /(?<![\w.$])-?\d+(?:\.\d+)?(?![\w$])/g;
+
+/** A statement with every value it carries replaced by `?`: what it did, not whom it was about. */
+export function withoutValues(sql: string): string {
+  return sql.replace(QUOTED, '?').replace(NUMBER, '?');
+}
+
+interface DatabaseErrorFields {
+  query?: unknown;
+  sql?: unknown;
+  driverError?: unknown;
+  code?: unknown;
+  errno?: unknown;
+  sqlState?: unknown;
+}
+
+/**
+ * Errors as the log writes them. A database error carries its statement with the values in it (TypeORM's
+ * `parameters`, mysql2's `sql` with them pasted in) and a message that may quote one: names, birthdays and
+ * phone digits would end up in the log. It is logged as the statement without its values and the driver's
+ * error code, its message and stack with quoted values taken out.
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error);
+  if (typeof error !== 'object' || error === null) return serialized;
+  const fields = error as DatabaseErrorFields;
+  const statement = typeof fields.query === 'string' ? fields.query : fields.sql;
+  if (typeof statement !== 'string' && fields.driverError === undefined) return serialized;
+  const scrub = (text: unknown) => (typeof text === 'string' ? text.replace(QUOTED, '?') : undefined);
+  return {
+    type: serialized.type,
+    message: scrub(serialized.message),
+    stack: scrub(serialized.stack),
+    code: typeof fields.code === 'string' ? fields.code : undefined,
+    errno: typeof fields.errno === 'number' ? fields.errno : undefined,
+    sqlState: typeof fields.sqlState === 'string' ? fields.sqlState : undefined,
+    query: typeof statement === 'string' ? withoutValues(statement) : undefined,
+  };
 }
 
 const QUIET_CONTEXTS = new Set([

@@ -7,6 +7,9 @@ import type { ProgramConfig, Tier } from './program';
  * Money is integer fen; every split uses largest-remainder `prorate`, so the parts add up exactly.
  */
 
+/** The most points one order earns, whatever multipliers stack: far above any real order, and a safe integer. */
+export const MAX_POINTS_PER_ORDER = 1_000_000_000_000;
+
 export interface BasketLine {
   sku: string;
   name: string;
@@ -227,7 +230,8 @@ export function priceBasket(input: PricingInput): PricingResult {
   const multiplier = earningMultiplier(tier, program, input.isBirthday, input.campaigns);
   const eligiblePaid = lines.reduce((sum, line, i) => sum + (isEligible(line) ? (linePaid[i] ?? 0) : 0), 0);
   const base = Math.floor((eligiblePaid * program.earning.pointsPerYuan) / 100);
-  let pointsEarned = Math.floor(base * multiplier.value);
+  // Stacked multipliers could take a basket at its bound past a safe integer: no order earns more than this.
+  let pointsEarned = Math.min(Math.floor(base * multiplier.value), MAX_POINTS_PER_ORDER);
   if (program.earning.perOrderCap !== null) pointsEarned = Math.min(pointsEarned, program.earning.perOrderCap);
   if (program.earning.dailyCap !== null) {
     pointsEarned = Math.max(0, Math.min(pointsEarned, program.earning.dailyCap - input.earnedToday));

@@ -154,6 +154,10 @@ function failureOf(owner: Queued | undefined, last: string | undefined, error: E
   return new QueryFailedError(owner?.sql ?? last ?? '', [], error);
 }
 
+/** The SQL mode of the server's sessions (see Transactions.prepareSession). */
+const SQL_MODE =
+  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'";
+
 /**
  * One use case, one transaction. On MySQL each transaction runs at READ COMMITTED (set once per pooled
  * connection, not before every transaction) and is retried whole after a deadlock. SQLite (better-sqlite3)
@@ -165,8 +169,8 @@ export class Transactions {
   private readonly logger = new Logger('Transactions');
   private readonly sqliteTurn = new Mutex();
   private readonly mysql: boolean;
-  /** Pooled MySQL connections already switched to READ COMMITTED for their session. */
-  private readonly readCommitted = new WeakSet<object>();
+  /** Pooled MySQL connections whose session is prepared already (isolation level, SQL mode). */
+  private readonly preparedSessions = new WeakSet<object>();
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
     this.mysql = dataSource.options.type === 'mysql';
@@ -191,7 +195,8 @@ export class Transactions {
     const onOneConnection = async () => {
       const runner = this.dataSource.createQueryRunner();
       try {
-        await runner.connect();
+        const connection = (await runner.connect()) as MysqlQueryable & object;
+        if (this.mysql) await this.prepareSession(connection);
         return await work(runner.manager);
       } finally {
         await runner.release();
@@ -213,16 +218,23 @@ export class Transactions {
     }
   }
 
+  /**
+   * Once per pooled connection, in one round trip: each transaction reads what others committed before each
+   * statement, and rows it changes stay locked until it ends (the conditional UPDATEs rely on that, not on
+   * snapshots); and strict mode, whatever the server's default: a value that does not fit its column is an
+   * error, never silently cut.
+   */
+  private async prepareSession(connection: MysqlQueryable & object): Promise<void> {
+    if (this.preparedSessions.has(connection)) return;
+    await mysqlQuery(connection, `SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; ${SQL_MODE}`, []);
+    this.preparedSessions.add(connection);
+  }
+
   private async runMysql<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const connection = (await runner.connect()) as MysqlQueryable & object;
-      if (!this.readCommitted.has(connection)) {
-        // Each transaction reads what others committed before each statement; rows it changes stay
-        // locked until it ends (the conditional UPDATEs rely on that, not on snapshots).
-        await mysqlQuery(connection, 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
-        this.readCommitted.add(connection);
-      }
+      await this.prepareSession(connection);
       // START TRANSACTION waits like a deferred write and goes with the transaction's first statement. Whatever
       // runs in the transaction (TypeORM's own queries too) sends what is queued first.
       const outbox: Outbox = { queued: [{ kind: 'write', sql: 'START TRANSACTION', write: {} }], scheduled: false };

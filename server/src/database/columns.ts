@@ -22,7 +22,15 @@ export function EpochMsColumn(options: ColumnOptions = {}): PropertyDecorator {
   return Column({ type: 'bigint', transformer: bigintAsNumber, ...options });
 }
 
-/** Integer fen or points. */
+/**
+ * Fen or points that add up past 2^31 (balances, purchase amounts): BIGINT, read back as a number (every
+ * such value stays a safe integer: shared MAX_BASKET_FEN bounds what a purchase brings).
+ */
+export function MoneyColumn(options: ColumnOptions = {}): PropertyDecorator {
+  return Column({ type: 'bigint', transformer: bigintAsNumber, ...options });
+}
+
+/** Integer fen or points with a small bound of their own (a gift's price, a counter). */
 export function IntColumn(options: ColumnOptions = {}): PropertyDecorator {
   return Column({ type: 'int', ...options });
 }

@@ -21,7 +21,8 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       poolSize: db.poolSize,
-      // Integers come back as numbers; no column of ours exceeds 2^53.
+      // BIGINTs come back as numbers (as strings only past 2^53, which no amount of ours reaches: shared
+      // MAX_BASKET_FEN bounds what a purchase brings). SUM()s come back as DECIMAL strings: read with Number().
       supportBigNumbers: true,
       bigNumberStrings: false,
       extra: {

@@ -14,9 +14,38 @@ export const PurchaseLineInput = z.object({
   pointsEligible: z.boolean().optional(),
 });
 
+/**
+ * The most a line (unit price × quantity) and a whole basket may come to: ¥100,000,000. Every amount and
+ * points figure derived from a basket (discounts, points at up to 1,000 a yuan, refund shares worked out as
+ * amount × units) then stays a safe integer in JavaScript and fits the database's BIGINT columns.
+ */
+export const MAX_BASKET_FEN = 10_000_000_000;
+
+const BasketLines = z
+  .array(PurchaseLineInput)
+  .min(1)
+  .max(200)
+  .superRefine((lines, context) => {
+    let total = 0;
+    for (const [i, line] of lines.entries()) {
+      const lineFen = line.unitPriceFen * line.quantity;
+      total += lineFen;
+      if (lineFen > MAX_BASKET_FEN) {
+        context.addIssue({
+          code: 'custom',
+          path: [i, 'quantity'],
+          message: `unitPriceFen × quantity comes to more than ${MAX_BASKET_FEN} fen`,
+        });
+      }
+    }
+    if (total > MAX_BASKET_FEN) {
+      context.addIssue({ code: 'custom', message: `the lines come to more than ${MAX_BASKET_FEN} fen` });
+    }
+  });
+
 const BasketFields = {
   checkoutToken: z.string().min(1).max(2048),
-  lines: z.array(PurchaseLineInput).min(1).max(200),
+  lines: BasketLines,
   couponIds: z.array(Id).max(10).optional(),
   pointsToUse: z.number().int().min(0).max(100_000_000).optional(),
   payWithBalanceFen: Fen.optional(),

@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { EpochMsColumn, IdColumn, IntColumn } from '../columns';
+import { EpochMsColumn, IdColumn, MoneyColumn } from '../columns';
 
 export type MemberStatus = 'active' | 'closed';
 
@@ -37,13 +37,13 @@ export class MemberEntity {
   @Column({ name: 'tier_code', type: 'varchar', length: 32 })
   tierCode!: string;
 
-  @IntColumn({ name: 'points_balance', default: 0 })
+  @MoneyColumn({ name: 'points_balance', default: 0 })
   pointsBalance!: number;
 
-  @IntColumn({ name: 'points_pending', default: 0 })
+  @MoneyColumn({ name: 'points_pending', default: 0 })
   pointsPending!: number;
 
-  @IntColumn({ name: 'balance_fen', default: 0 })
+  @MoneyColumn({ name: 'balance_fen', default: 0 })
   balanceFen!: number;
 
   @EpochMsColumn({ name: 'card_valid_until', nullable: true })

@@ -1,6 +1,6 @@
 import type { PricedLine, PricingResult } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { onUniqueViolation } from '../../database/unique-violation';
 import { newId } from '../../common/ids';
@@ -88,10 +88,31 @@ function toPurchase(r: Record<string, unknown>): PurchaseRow {
   };
 }
 
+/** A purchase in the member's history: its store's name and its lines with it. */
+export interface MemberPurchase {
+  id: string;
+  storeId: string;
+  storeName: string;
+  receiptNo: string;
+  totals: Pick<
+    PurchaseRow,
+    'grossFen' | 'discountFen' | 'couponFen' | 'pointsCashFen' | 'balancePaidFen' | 'payableFen'
+  >;
+  pointsEarned: number;
+  pointsSpent: number;
+  refundedFen: number;
+  status: PurchaseRow['status'];
+  createdAt: number;
+  lines: { sku: string; name: string; quantity: number; refundedQuantity: number; paidFen: number }[];
+}
+
 /** The checkout's SQL: purchases, their lines and refunds. */
 @Injectable()
 export class CheckoutRepository {
-  constructor(@Inject(Transactions) private readonly transactions: Transactions) {}
+  constructor(
+    @Inject(Transactions) private readonly transactions: Transactions,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
 
   /**
    * The member at the till. With `lock` (a purchase), the member row stays locked until the transaction ends
@@ -388,16 +409,61 @@ export class CheckoutRepository {
     );
   }
 
-  async memberPurchases(tx: EntityManager, memberId: string, before: string | undefined, limit: number) {
+  /**
+   * A page of the member's purchases, newest first, each with its store's name and its lines: one query,
+   * outside any transaction (a history read takes no lock and waits for none).
+   */
+  async memberPurchasePage(memberId: string, before: string | undefined, limit: number): Promise<MemberPurchase[]> {
     const rows = await select<Record<string, unknown>>(
-      tx,
-      `SELECT p.id, p.store_id, s.name AS store_name, p.receipt_no, p.gross_fen, p.discount_fen, p.coupon_fen, p.points_cash_fen,
-              p.balance_paid_fen, p.payable_fen, p.points_earned, p.points_spent, p.refunded_fen, p.status, p.created_at
-       FROM purchases p JOIN stores s ON s.id = p.store_id
-       WHERE p.member_id = ?${before ? ' AND p.id < ?' : ''} ORDER BY p.id DESC LIMIT ${Math.trunc(limit)}`,
+      this.dataSource.manager,
+      `SELECT p.id, p.store_id, s.name AS store_name, p.receipt_no, p.gross_fen, p.discount_fen, p.coupon_fen,
+              p.points_cash_fen, p.balance_paid_fen, p.payable_fen, p.points_earned, p.points_spent, p.refunded_fen,
+              p.status, p.created_at, l.sku, l.name AS line_name, l.quantity, l.refunded_quantity, l.paid_fen AS line_paid_fen
+       FROM (SELECT * FROM purchases WHERE member_id = ?${before ? ' AND id < ?' : ''}
+             ORDER BY id DESC LIMIT ${Math.trunc(limit)}) p
+       JOIN stores s ON s.id = p.store_id
+       LEFT JOIN purchase_lines l ON l.purchase_id = p.id
+       ORDER BY p.id DESC, l.line_no`,
       before ? [memberId, before] : [memberId],
     );
-    return rows;
+    const page = new Map<string, MemberPurchase>();
+    for (const r of rows) {
+      const id = String(r.id);
+      let purchase = page.get(id);
+      if (!purchase) {
+        purchase = {
+          id,
+          storeId: String(r.store_id),
+          storeName: String(r.store_name),
+          receiptNo: String(r.receipt_no),
+          totals: {
+            grossFen: n(r.gross_fen),
+            discountFen: n(r.discount_fen),
+            couponFen: n(r.coupon_fen),
+            pointsCashFen: n(r.points_cash_fen),
+            balancePaidFen: n(r.balance_paid_fen),
+            payableFen: n(r.payable_fen),
+          },
+          pointsEarned: n(r.points_earned),
+          pointsSpent: n(r.points_spent),
+          refundedFen: n(r.refunded_fen),
+          status: r.status as PurchaseRow['status'],
+          createdAt: n(r.created_at),
+          lines: [],
+        };
+        page.set(id, purchase);
+      }
+      if (r.sku !== null && r.sku !== undefined) {
+        purchase.lines.push({
+          sku: String(r.sku),
+          name: String(r.line_name),
+          quantity: n(r.quantity),
+          refundedQuantity: n(r.refunded_quantity),
+          paidFen: n(r.line_paid_fen),
+        });
+      }
+    }
+    return [...page.values()];
   }
 
   async storeName(tx: EntityManager, storeId: string): Promise<string> {

@@ -347,16 +347,9 @@ export class CheckoutService {
 
   async memberPurchases(auth: MemberAuth, cursor: string | undefined, limit: number) {
     const memberId = await this.me.memberIdOf(auth);
-    return this.transactions.run(async (tx) => {
-      const rows = await this.repository.memberPurchases(tx, memberId, cursor, limit + 1);
-      const page = rows.slice(0, limit);
-      const items = [];
-      for (const row of page) {
-        const purchase = await this.repository.purchase(tx, String(row.id));
-        if (purchase) items.push(await this.view(tx, purchase));
-      }
-      return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
-    });
+    const rows = await this.repository.memberPurchasePage(memberId, cursor, limit + 1);
+    const items = rows.slice(0, limit).map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() }));
+    return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
   }
 
   private async view(tx: EntityManager, p: Awaited<ReturnType<CheckoutRepository['purchase']>> & object) {
