@@ -482,6 +482,25 @@ describe(`checkout on ${TEST_DB}`, () => {
         approvedBy: await staffIdOf('manager'),
       });
     });
+
+    it('the threshold counts what the purchase has already refunded', async () => {
+      await clock.setNow(Date.parse('2026-11-23T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const bought = await buy(member, [{ sku: 'A', name: '大衣', unitPriceFen: 80000, quantity: 2 }]);
+      const id = (bought.body as { id: string }).id;
+      const half = { lines: [{ sku: 'A', quantity: 1 }] };
+      expect(await refundFrom(freshIp(), id, half)).toMatchObject({ status: 201, body: { refundFen: 80000 } });
+      expect(await refundFrom(freshIp(), id, half)).toMatchObject({
+        status: 403,
+        body: { code: 'MANAGER_APPROVAL_REQUIRED' },
+      });
+      const approved = await refundFrom(freshIp(), id, {
+        ...half,
+        approval: { username: 'manager', password: 'huika-demo' },
+      });
+      expect(approved).toMatchObject({ status: 201, body: { refundFen: 80000 } });
+      await expectBooksBalanced();
+    });
   });
 
   it('posts a purchase in two round trips to MariaDB, one transaction and one commit', async () => {

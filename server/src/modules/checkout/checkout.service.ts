@@ -237,7 +237,9 @@ export class CheckoutService {
     return this.idempotency.execute(
       { scope: `staff:${staff.staffId}`, key, route: 'refund', request: { purchaseId, ...body }, successStatus: 201 },
       async (tx) => {
-        const purchase = await this.repository.purchase(tx, purchaseId);
+        // Locked first: what was refunded before (the approval threshold, whether this refund completes it) is
+        // then what the refunds before this one committed.
+        const purchase = await this.repository.purchase(tx, purchaseId, { lock: true });
         if (!purchase) throw new AppError('PURCHASE_NOT_FOUND', 'no such purchase');
         if (staff.role !== 'admin' && staff.storeId !== purchase.storeId) {
           throw new AppError('FORBIDDEN', 'a purchase is refunded only at the store where it was made');
@@ -282,7 +284,13 @@ export class CheckoutService {
         const paidFen = sum('refundFen');
         const balanceRestoredFen = sum('balanceRestoredFen');
         const refundFen = paidFen - balanceRestoredFen;
-        const approvedBy = this.approval(staff, paidFen, program, body.approval ? approver : undefined);
+        // The threshold is per purchase, not per refund: two small refunds need what one large one needs.
+        const approvedBy = this.approval(
+          staff,
+          purchase.refundedPaidFen + paidFen,
+          program,
+          body.approval ? approver : undefined,
+        );
 
         const refundId = newId();
         const ref = {
