@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Connection } from 'mysql2';
 import { Clock } from '../../src/common/clock';
+import { hashPassword } from '../../src/common/password';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
 import { insertMember, memberToken, scalar, staffToken } from './fixtures';
 import { patchProgram } from './members.helpers';
@@ -357,6 +358,151 @@ describe(`checkout on ${TEST_DB}`, () => {
     });
   });
 
+  describe('refund approval', () => {
+    let ipSerial = 0;
+    /** Each test guesses from its own addresses, so only the limits it is about apply. */
+    const freshIp = () => `203.0.113.${(ipSerial += 1)}`;
+    const refundFrom = (ip: string, purchaseId: string, body: unknown, staff = cashier) =>
+      app.request({
+        method: 'POST',
+        url: `/api/pos/purchases/${purchaseId}/refunds`,
+        headers: { ...auth(staff), 'idempotency-key': `ap-${Math.random()}`, 'x-forwarded-for': ip },
+        payload: body,
+      });
+    const bigPurchase = async () => {
+      const member = await insertMember(app.huika.dataSource);
+      const bought = await buy(member, [{ sku: 'A', name: '大衣', unitPriceFen: 200000, quantity: 1 }]);
+      expect(bought.status).toBe(201);
+      return (bought.body as { id: string }).id;
+    };
+    const staffIdOf = (username: string) =>
+      app.huika.dataSource
+        .query('SELECT id FROM staff WHERE username = ?', [username])
+        .then((rows: { id: string }[]) => String(rows[0]?.id));
+    const audited = async (action: string, targetId: string) =>
+      (
+        (await app.huika.dataSource.query(
+          'SELECT actor_id, `after` AS detail FROM audit_log WHERE action = ? AND target_id = ? ORDER BY id',
+          [action, targetId],
+        )) as { actor_id: string | null; detail: unknown }[]
+      ).map((row) => ({
+        actorId: row.actor_id,
+        after: (typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail) as Record<string, unknown>,
+      }));
+
+    it('wrong approvals count toward the staff login limit of the username, are audited, and then get 429', async () => {
+      await clock.setNow(Date.parse('2026-11-20T12:00:00+08:00'));
+      const id = await bigPurchase();
+      for (let i = 0; i < 10; i++) {
+        const guess = await refundFrom(freshIp(), id, {
+          all: true,
+          approval: { username: 'admin', password: `g${i}` },
+        });
+        expect(guess).toMatchObject({ status: 403, body: { code: 'MANAGER_APPROVAL_REQUIRED' } });
+      }
+      const locked = await refundFrom(freshIp(), id, {
+        all: true,
+        approval: { username: 'admin', password: 'admin-password' },
+      });
+      expect(locked).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+      // The same limit as the login's: the account is locked there too.
+      const login = await app.request({
+        method: 'POST',
+        url: '/api/auth/staff',
+        headers: { 'x-forwarded-for': freshIp() },
+        payload: { username: 'admin', password: 'admin-password' },
+      });
+      expect(login).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+      const failures = await audited('refund.approval_failed', 'admin');
+      expect(failures).toHaveLength(10);
+      for (const failure of failures) {
+        expect(failure).toMatchObject({
+          actorId: await staffIdOf('cashier'),
+          after: { reason: 'wrong_password', purchaseId: id },
+        });
+        expect(JSON.stringify(failure)).not.toMatch(/"g\d"/);
+      }
+      expect(failures.at(-1)?.after).toMatchObject({ lockedOut: true });
+      expect(await scalar(app.huika.dataSource, 'SELECT COUNT(*) FROM refunds WHERE purchase_id = ?', [id])).toBe(0);
+    });
+
+    it('guesses across usernames from one address stop at the per-address limit', async () => {
+      await clock.setNow(Date.parse('2026-11-21T12:00:00+08:00'));
+      const id = await bigPurchase();
+      const ip = freshIp();
+      for (let i = 0; i < 30; i++) {
+        const guess = await refundFrom(ip, id, { all: true, approval: { username: `nobody-${i}`, password: 'x' } });
+        expect(guess).toMatchObject({ status: 403, body: { code: 'MANAGER_APPROVAL_REQUIRED' } });
+      }
+      expect((await audited('refund.approval_failed', 'nobody-0'))[0]?.after).toMatchObject({
+        reason: 'unknown_username',
+        ip,
+      });
+      const manager = { username: 'manager', password: 'huika-demo' };
+      expect(await refundFrom(ip, id, { all: true, approval: manager })).toMatchObject({
+        status: 429,
+        body: { code: 'RATE_LIMITED' },
+      });
+      expect((await refundFrom(freshIp(), id, { all: true, approval: manager })).status).toBe(201);
+    });
+
+    it("only an active manager of the purchase's store approves, and the approval is audited with them", async () => {
+      await clock.setNow(Date.parse('2026-11-22T12:00:00+08:00'));
+      const id = await bigPurchase();
+      const otherStore = 'S0TH3RST0RE000000000000001';
+      await app.huika.dataSource.query(
+        "INSERT INTO stores (id, code, name, active, created_at) VALUES (?, 'S998', '二分店', 1, ?)",
+        [otherStore, Date.now()],
+      );
+      await app.huika.dataSource.query(
+        "INSERT INTO staff (id, username, password_hash, display_name, role, store_id, active, created_at, updated_at) VALUES (?, 'other-manager', ?, '分店店长', 'manager', ?, 1, ?, ?)",
+        ['0THERMANAGER00000000000001', await hashPassword('other-password'), otherStore, Date.now(), Date.now()],
+      );
+      for (const approval of [
+        { username: 'admin', password: 'admin-password' },
+        { username: 'other-manager', password: 'other-password' },
+      ]) {
+        expect(await refundFrom(freshIp(), id, { all: true, approval })).toMatchObject({
+          status: 403,
+          body: { code: 'MANAGER_APPROVAL_REQUIRED' },
+        });
+        expect((await audited('refund.approval_failed', approval.username)).at(-1)?.after).toMatchObject({
+          reason: 'not_store_manager',
+          purchaseId: id,
+        });
+      }
+      const approved = await refundFrom(freshIp(), id, {
+        all: true,
+        approval: { username: 'manager', password: 'huika-demo' },
+      });
+      expect(approved.status).toBe(201);
+      expect((await audited('purchase.refund', id))[0]?.after).toMatchObject({
+        refundId: (approved.body as { id: string }).id,
+        approvedBy: await staffIdOf('manager'),
+      });
+    });
+
+    it('the threshold counts what the purchase has already refunded', async () => {
+      await clock.setNow(Date.parse('2026-11-23T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const bought = await buy(member, [{ sku: 'A', name: '大衣', unitPriceFen: 80000, quantity: 2 }]);
+      const id = (bought.body as { id: string }).id;
+      const half = { lines: [{ sku: 'A', quantity: 1 }] };
+      expect(await refundFrom(freshIp(), id, half)).toMatchObject({ status: 201, body: { refundFen: 80000 } });
+      expect(await refundFrom(freshIp(), id, half)).toMatchObject({
+        status: 403,
+        body: { code: 'MANAGER_APPROVAL_REQUIRED' },
+      });
+      const approved = await refundFrom(freshIp(), id, {
+        ...half,
+        approval: { username: 'manager', password: 'huika-demo' },
+      });
+      expect(approved).toMatchObject({ status: 201, body: { refundFen: 80000 } });
+      await expectBooksBalanced();
+    });
+  });
+
   it('posts a purchase in two round trips to MariaDB, one transaction and one commit', async () => {
     await clock.setNow(Date.parse('2026-11-16T12:00:00+08:00'));
     const member = await insertMember(app.huika.dataSource);
@@ -597,5 +743,72 @@ describe(`checkout on ${TEST_DB}`, () => {
         await scalar(app.huika.dataSource, 'SELECT COUNT(*) FROM tier_history WHERE member_id = ?', [member.id]),
       ).toBe(5);
     });
+  });
+});
+
+describe(`refund approval outside dev mode on ${TEST_DB}`, () => {
+  let db: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    app = await startTestApp(db.config, { dev: false });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it("refuses the demo manager's approval and takes a real manager's", async () => {
+    const member = await insertMember(app.huika.dataSource);
+    const cashier = await staffToken(app, 'cashier');
+    const headers = (key: string) => ({ authorization: `Bearer ${cashier}`, 'idempotency-key': key });
+    const card = await app.request({
+      method: 'GET',
+      url: '/api/me/card-code',
+      headers: { authorization: `Bearer ${await memberToken(app, member)}` },
+    });
+    const scanned = await app.request({
+      method: 'POST',
+      url: '/api/pos/scan',
+      headers: { authorization: `Bearer ${cashier}` },
+      payload: { code: (card.body as { code: string }).code },
+    });
+    const [store] = (await app.huika.dataSource.query("SELECT id FROM stores WHERE code = 'S001'")) as { id: string }[];
+    const bought = await app.request({
+      method: 'POST',
+      url: '/api/pos/purchases',
+      headers: headers('buy-1'),
+      payload: {
+        checkoutToken: (scanned.body as { checkoutToken: string }).checkoutToken,
+        storeId: store?.id,
+        receiptNo: 'ND-1',
+        lines: [{ sku: 'A', name: '大衣', unitPriceFen: 200000, quantity: 1 }],
+      },
+    });
+    expect(bought.status).toBe(201);
+    const refund = (key: string, approval: { username: string; password: string }) =>
+      app.request({
+        method: 'POST',
+        url: `/api/pos/purchases/${(bought.body as { id: string }).id}/refunds`,
+        headers: headers(key),
+        payload: { all: true, approval },
+      });
+    expect(await refund('rf-1', { username: 'manager', password: 'huika-demo' })).toMatchObject({
+      status: 403,
+      body: { code: 'MANAGER_APPROVAL_REQUIRED' },
+    });
+    expect(
+      await scalar(
+        app.huika.dataSource,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'refund.approval_failed' AND target_id = 'manager'",
+      ),
+    ).toBe(1);
+    await app.huika.dataSource.query(
+      "INSERT INTO staff (id, username, password_hash, display_name, role, store_id, active, created_at, updated_at) VALUES (?, 'real-manager', ?, '店长', 'manager', ?, 1, ?, ?)",
+      ['REA1MANAGER000000000000001', await hashPassword('real-password'), store?.id, Date.now(), Date.now()],
+    );
+    expect((await refund('rf-2', { username: 'real-manager', password: 'real-password' })).status).toBe(201);
   });
 });

@@ -256,7 +256,7 @@ export const checkoutRoutes = {
     body: RefundBody,
     status: 201,
     response: RefundResponse,
-    errors: ['REFUND_EXCEEDS_PURCHASE', 'PURCHASE_NOT_FOUND', 'MANAGER_APPROVAL_REQUIRED'],
+    errors: ['REFUND_EXCEEDS_PURCHASE', 'PURCHASE_NOT_FOUND', 'MANAGER_APPROVAL_REQUIRED', 'RATE_LIMITED'],
   }),
   myPurchases: defineRoute({
     method: 'GET',

@@ -26,6 +26,10 @@ export class StaffEntity {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** A demo account (the seed's cashier and manager, with the published demo password). */
+  @Column({ type: 'boolean', default: false })
+  demo!: boolean;
+
   @EpochMsColumn({ name: 'created_at' })
   createdAt!: number;
 

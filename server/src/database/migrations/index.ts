@@ -6,6 +6,7 @@ import { Membership1795400000000 } from './1795400000000-membership';
 import { Gifts1795410000000 } from './1795410000000-gifts';
 import { Coupons1795420000000 } from './1795420000000-coupons';
 import { LotExpiryKeyset1795430000000 } from './1795430000000-lot-expiry-keyset';
+import { StaffDemo1795441000000 } from './1795441000000-staff-demo';
 import { MoneyColumnsBigint1795443000000 } from './1795443000000-money-columns-bigint';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   Gifts1795410000000,
   Coupons1795420000000,
   LotExpiryKeyset1795430000000,
+  StaffDemo1795441000000,
   MoneyColumnsBigint1795443000000,
 ];

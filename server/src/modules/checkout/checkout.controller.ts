@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
 import { sendIdempotent } from '../../common/idempotent-reply';
+import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
 import { Auth, IdempotencyKey, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
 import { TierService } from '../tiers/tier.service';
 import { CheckoutService } from './checkout.service';
@@ -46,9 +47,10 @@ export class CheckoutController {
     @Param('id') purchaseId: string,
     @IdempotencyKey() key: string | undefined,
     @ValidBody() body: z.output<typeof RefundBody>,
+    @ClientIp() ip: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return sendIdempotent(reply, await this.checkout.refund(staff, purchaseId, key, body));
+    return sendIdempotent(reply, await this.checkout.refund(staff, purchaseId, key, body, ip));
   }
 
   @Route(routes.storePurchase)

@@ -28,6 +28,8 @@ export interface PurchaseRow {
   memberId: string;
   paidFen: number;
   refundedFen: number;
+  /** What refunds paid back of `paidFen` so far. */
+  refundedPaidFen: number;
   pointsEarned: number;
   pointsSpent: number;
   earnPostingId: string | null;
@@ -59,7 +61,7 @@ export interface PurchaseLineRow {
 
 const n = (value: unknown) => Number(value);
 
-const PURCHASE_COLUMNS = `id, store_id, receipt_no, member_id, paid_fen, refunded_fen, points_earned, points_spent, earn_posting_id,
+const PURCHASE_COLUMNS = `id, store_id, receipt_no, member_id, paid_fen, refunded_fen, refunded_paid_fen, points_earned, points_spent, earn_posting_id,
   spend_posting_id, tier_before, tier_after, status, gross_fen, discount_fen, coupon_fen, points_cash_fen, balance_paid_fen,
   payable_fen, created_at`;
 
@@ -71,6 +73,7 @@ function toPurchase(r: Record<string, unknown>): PurchaseRow {
     memberId: String(r.member_id),
     paidFen: n(r.paid_fen),
     refundedFen: n(r.refunded_fen),
+    refundedPaidFen: n(r.refunded_paid_fen),
     pointsEarned: n(r.points_earned),
     pointsSpent: n(r.points_spent),
     earnPostingId: (r.earn_posting_id as string | null) ?? null,
@@ -281,10 +284,17 @@ export class CheckoutRepository {
     );
   }
 
-  async purchase(tx: EntityManager, id: string): Promise<PurchaseRow | null> {
-    const rows = await select<Record<string, unknown>>(tx, `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE id = ?`, [
-      id,
-    ]);
+  /**
+   * With `lock` (a refund), the purchase row stays locked until the transaction ends (MySQL: `FOR UPDATE`;
+   * SQLite's transactions hold the one write lock already): refunds of one purchase take turns, each reading
+   * what the ones before it committed.
+   */
+  async purchase(tx: EntityManager, id: string, { lock = false } = {}): Promise<PurchaseRow | null> {
+    const rows = await select<Record<string, unknown>>(
+      tx,
+      `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE id = ?${lock && this.transactions.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return rows[0] ? toPurchase(rows[0]) : null;
   }
 

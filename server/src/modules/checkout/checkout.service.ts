@@ -19,9 +19,10 @@ import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { newId } from '../../common/ids';
-import { verifyPassword } from '../../common/password';
 import { zoneOf } from '../../common/time-zone';
-import { select, together, Transactions } from '../../common/transactions';
+import { together, Transactions } from '../../common/transactions';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { AuditService } from '../audit/audit.service';
 import { CampaignsService, type RunningCampaigns } from '../campaigns/campaigns.service';
 import { CardCodeService } from '../card/card-code.service';
@@ -32,9 +33,11 @@ import { LedgerService } from '../ledger/ledger.service';
 import { MeService } from '../me/me.service';
 import { ProgramService } from '../program/program.service';
 import { ReferralService } from '../referral/referral.service';
+import { StaffCredentials } from '../staff/staff-credentials';
 import { tierOf, TierService } from '../tiers/tier.service';
 import { isBirthday, isMemberDay, startOfLocalDay } from './calendar';
 import { CheckoutRepository, type MemberAtTill } from './checkout.repository';
+import { approverRefusal } from './refund-approval';
 
 type Quote = z.output<typeof QuoteBody>;
 type Purchase = z.output<typeof PurchaseBody>;
@@ -62,8 +65,10 @@ export class CheckoutService {
     private readonly idempotency: IdempotencyService,
     private readonly audit: AuditService,
     private readonly me: MeService,
+    private readonly credentials: StaffCredentials,
     @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async quote(staff: StaffAuth, body: Quote) {
@@ -227,11 +232,14 @@ export class CheckoutService {
     );
   }
 
-  async refund(staff: StaffAuth, purchaseId: string, key: string | undefined, body: Refund) {
+  async refund(staff: StaffAuth, purchaseId: string, key: string | undefined, body: Refund, ip: string) {
+    const approver = body.approval ? await this.approver(staff, purchaseId, body.approval, ip) : null;
     return this.idempotency.execute(
       { scope: `staff:${staff.staffId}`, key, route: 'refund', request: { purchaseId, ...body }, successStatus: 201 },
       async (tx) => {
-        const purchase = await this.repository.purchase(tx, purchaseId);
+        // Locked first: what was refunded before (the approval threshold, whether this refund completes it) is
+        // then what the refunds before this one committed.
+        const purchase = await this.repository.purchase(tx, purchaseId, { lock: true });
         if (!purchase) throw new AppError('PURCHASE_NOT_FOUND', 'no such purchase');
         if (staff.role !== 'admin' && staff.storeId !== purchase.storeId) {
           throw new AppError('FORBIDDEN', 'a purchase is refunded only at the store where it was made');
@@ -276,7 +284,13 @@ export class CheckoutService {
         const paidFen = sum('refundFen');
         const balanceRestoredFen = sum('balanceRestoredFen');
         const refundFen = paidFen - balanceRestoredFen;
-        const approvedBy = await this.approval(tx, staff, purchase.storeId, paidFen, program, body.approval);
+        // The threshold is per purchase, not per refund: two small refunds need what one large one needs.
+        const approvedBy = this.approval(
+          staff,
+          purchase.refundedPaidFen + paidFen,
+          program,
+          body.approval ? approver : undefined,
+        );
 
         const refundId = newId();
         const ref = {
@@ -408,37 +422,59 @@ export class CheckoutService {
     return [...picked.values()];
   }
 
-  /** Refunds above the program's threshold need a store manager of that store (DOMAIN §12). */
-  private async approval(
-    tx: EntityManager,
+  /**
+   * The approver a refund names, checked before and outside the refund's transaction, as a staff login is:
+   * against the login's limits per username and per IP address (429 RATE_LIMITED past them), with the same
+   * hashing work for an unknown name, and every failure audited, so neither the count nor the audit goes
+   * when the refund rolls back. Returns the approver's id, or null for no valid approver (audited).
+   */
+  private async approver(
     staff: StaffAuth,
-    storeId: string,
+    purchaseId: string,
+    approval: { username: string; password: string },
+    ip: string,
+  ): Promise<string | null> {
+    // Read before the password is checked, so a right one costs no more time than a wrong one.
+    const storeId = (await this.transactions.run((tx) => this.repository.purchase(tx, purchaseId)))?.storeId ?? null;
+    const attempt = {
+      ...approval,
+      ip,
+      failedAction: 'refund.approval_failed',
+      actor: { kind: 'staff' as const, id: staff.staffId },
+      context: { purchaseId },
+    };
+    const { staff: candidate, hits } = await this.credentials.check(attempt);
+    if (!candidate) return null;
+    const refusal = storeId === null ? 'not_store_manager' : approverRefusal(candidate, storeId, this.config.dev);
+    if (refusal) {
+      await this.credentials.refuse(attempt, refusal, hits);
+      return null;
+    }
+    await this.credentials.release(hits);
+    return candidate.id;
+  }
+
+  /**
+   * Refunds above the program's threshold need a store manager of that store (DOMAIN §12) when a cashier
+   * refunds; `amountFen` is what the purchase will have paid back with this refund. `approver` is undefined
+   * when no approval was given, null when the one given is not valid.
+   */
+  private approval(
+    staff: StaffAuth,
     amountFen: number,
     program: ProgramConfig,
-    approval: { username: string; password: string } | undefined,
-  ): Promise<string | null> {
+    approver: string | null | undefined,
+  ): string | null {
     if (amountFen <= program.refunds.managerApprovalAboveFen || staff.role !== 'cashier') return null;
-    if (!approval) {
+    if (approver === undefined) {
       throw new AppError(
         'MANAGER_APPROVAL_REQUIRED',
         `refunds above ${program.refunds.managerApprovalAboveFen} fen need a store manager's approval`,
       );
     }
-    const rows = await select<{
-      id: string;
-      password_hash: string;
-      role: string;
-      store_id: string | null;
-      active: number | boolean;
-    }>(tx, 'SELECT id, password_hash, role, store_id, active FROM staff WHERE username = ?', [approval.username]);
-    const manager = rows[0];
-    const ok =
-      manager &&
-      Boolean(Number(manager.active)) &&
-      (manager.role === 'admin' || (manager.role === 'manager' && manager.store_id === storeId)) &&
-      (await verifyPassword(approval.password, manager.password_hash));
-    if (!ok) throw new AppError('MANAGER_APPROVAL_REQUIRED', "the approval is not a valid store manager's");
-    return manager.id;
+    if (approver === null)
+      throw new AppError('MANAGER_APPROVAL_REQUIRED', "the approval is not a valid store manager's");
+    return approver;
   }
 
   /** A card that lapsed (no purchase for its validity period) takes no purchase until it is renewed. */

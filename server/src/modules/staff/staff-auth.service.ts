@@ -1,22 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import type { StaffLoginBody, StaffSessionResponse } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import { Clock } from '../../common/clock';
 import { Transactions } from '../../common/transactions';
-import { hashPassword, verifyPassword } from '../../common/password';
-import { type RateLimitHit, RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { StaffEntity } from '../../database/entities';
 import { AuditService } from '../audit/audit.service';
 import { STAFF_TOKEN_TTL_SECONDS, TokenService } from '../auth/token.service';
-import { STAFF_LOGIN_PER_IP, STAFF_LOGIN_PER_USERNAME } from './login-limits';
 import { RefreshTokens } from './refresh-tokens';
+import { StaffCredentials } from './staff-credentials';
 
 type StaffSession = z.output<typeof StaffSessionResponse>;
-
-type LoginFailure = 'unknown_username' | 'wrong_password' | 'inactive';
 
 /** How a refresh ended, decided inside its transaction; only `ok` becomes a session. */
 type RefreshOutcome =
@@ -27,37 +21,31 @@ const INVALID_CREDENTIALS = 'wrong username or password';
 /** Staff login, refresh and logout (API.md "Staff and till"), each one audited. */
 @Injectable()
 export class StaffAuthService {
-  /** Checked against when the username is unknown, so both failures take as long (no user enumeration). */
-  private dummyHash: Promise<string> | undefined;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
     private readonly transactions: Transactions,
     private readonly tokens: TokenService,
     private readonly refreshTokens: RefreshTokens,
-    private readonly limiter: RateLimiter,
+    private readonly credentials: StaffCredentials,
     private readonly audit: AuditService,
   ) {}
 
   async login(input: z.output<typeof StaffLoginBody>, ip: string): Promise<StaffSession> {
-    // Every attempt counts until it proves to be a right password; so concurrent guesses cannot slip past.
-    const hits = await this.limiter.consume([
-      { rule: STAFF_LOGIN_PER_USERNAME, key: input.username },
-      { rule: STAFF_LOGIN_PER_IP, key: ip },
-    ]);
-    const staff = await this.dataSource.getRepository(StaffEntity).findOneBy({ username: input.username });
-    const passwordOk = await verifyPassword(input.password, staff?.passwordHash ?? (await this.unknownUserHash()));
-    if (!staff || !passwordOk) {
-      await this.recordFailure(input.username, ip, staff ? 'wrong_password' : 'unknown_username', hits);
-      throw new AppError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
-    }
+    const attempt = {
+      username: input.username,
+      password: input.password,
+      ip,
+      failedAction: 'staff.login_failed',
+      actor: null,
+    };
+    const { staff, hits } = await this.credentials.check(attempt);
+    if (!staff) throw new AppError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
     // Told only to whoever knows the password.
     if (!staff.active) {
-      await this.recordFailure(input.username, ip, 'inactive', hits);
+      await this.credentials.refuse(attempt, 'inactive', hits);
       throw new AppError('STAFF_INACTIVE', 'this staff account is deactivated');
     }
-    await this.limiter.release(hits);
+    await this.credentials.release(hits);
     const refreshToken = await this.transactions.run(async (manager) => {
       const token = await this.refreshTokens.issue(manager, staff.id, null);
       await this.audit.record(manager, {
@@ -141,28 +129,5 @@ export class StaffAuthService {
       refreshToken,
       expiresIn: STAFF_TOKEN_TTL_SECONDS,
     };
-  }
-
-  /** Audited with the username tried (never the password); nobody is identified, so the actor is null. */
-  private async recordFailure(
-    username: string,
-    ip: string,
-    reason: LoginFailure,
-    hits: readonly RateLimitHit[],
-  ): Promise<void> {
-    const lockedOut = hits.some((hit) => hit.hits >= hit.rule.limit);
-    await this.transactions.run((manager) =>
-      this.audit.record(manager, {
-        actor: null,
-        action: 'staff.login_failed',
-        target: { kind: 'staff_username', id: username },
-        after: { reason, ip, lockedOut },
-      }),
-    );
-  }
-
-  private unknownUserHash(): Promise<string> {
-    this.dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
-    return this.dummyHash;
   }
 }

@@ -4,12 +4,14 @@ import { StoresModule } from '../stores/stores.module';
 import { RefreshTokens } from './refresh-tokens';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffAuthService } from './staff-auth.service';
+import { StaffCredentials } from './staff-credentials';
 import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
 
 @Module({
   imports: [AuthModule, StoresModule],
   controllers: [StaffAuthController, StaffController],
-  providers: [RefreshTokens, StaffAuthService, StaffService],
+  providers: [RefreshTokens, StaffAuthService, StaffCredentials, StaffService],
+  exports: [StaffCredentials],
 })
 export class StaffModule {}

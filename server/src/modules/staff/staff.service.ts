@@ -56,6 +56,7 @@ export class StaffService {
       role: input.role,
       storeId: input.role === 'admin' ? null : (input.storeId ?? null),
       active: true,
+      demo: false,
       createdAt: now,
       updatedAt: now,
     };
