@@ -69,8 +69,10 @@ export const StaffSessionResponse = z.object({
     username: z.string(),
     displayName: z.string(),
   }),
-  /** Single use: exchange it at /api/auth/staff/refresh for a new pair before it expires (30 days). */
+  /** Single use: exchange it at /api/auth/staff/refresh for a new pair. */
   refreshToken: z.string(),
+  /** Seconds until the refresh token expires: the session ends 12 hours after its login, however often refreshed. */
+  refreshExpiresIn: z.number().int().nonnegative(),
   /** Seconds until the access token expires. */
   expiresIn: z.number().int().positive(),
 });
@@ -160,7 +162,7 @@ export const staffRoutes = {
   staffLogin: defineRoute({
     method: 'POST',
     path: '/api/auth/staff',
-    summary: 'Staff login: an access token (15 minutes) and a refresh token (30 days, single use)',
+    summary: 'Staff login: an access token (15 minutes) and a refresh token (single use; the session lasts 12 hours)',
     tag: 'staff',
     auth: 'public',
     body: StaffLoginBody,

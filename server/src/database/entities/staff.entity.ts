@@ -1,6 +1,6 @@
 import type { StaffRole } from '@huika/shared';
 import { Column, Entity } from 'typeorm';
-import { EpochMsColumn, IdColumn, RefColumn } from '../columns';
+import { EpochMsColumn, IdColumn, IntColumn, RefColumn } from '../columns';
 
 @Entity('staff')
 export class StaffEntity {
@@ -25,6 +25,10 @@ export class StaffEntity {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** Bumped whenever the account's sessions must end; staff access tokens carry the version they were issued under. */
+  @IntColumn({ name: 'session_version', default: 0 })
+  sessionVersion!: number;
 
   @EpochMsColumn({ name: 'created_at' })
   createdAt!: number;

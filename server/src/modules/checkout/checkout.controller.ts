@@ -14,6 +14,7 @@ import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
 import { sendIdempotent } from '../../common/idempotent-reply';
 import { Auth, IdempotencyKey, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
+import { StaffSessionCheckedByUseCase } from '../staff/staff-sessions';
 import { TierService } from '../tiers/tier.service';
 import { CheckoutService } from './checkout.service';
 
@@ -31,6 +32,7 @@ export class CheckoutController {
   }
 
   @Route(routes.purchase)
+  @StaffSessionCheckedByUseCase()
   async purchase(
     @Auth() staff: StaffAuth,
     @IdempotencyKey() key: string | undefined,

@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MeModule } from '../me/me.module';
+import { StaffModule } from '../staff/staff.module';
 import { CheckoutController } from './checkout.controller';
 import { CheckoutRepository } from './checkout.repository';
 import { CheckoutService } from './checkout.service';
 
-@Module({ imports: [MeModule], controllers: [CheckoutController], providers: [CheckoutRepository, CheckoutService] })
+@Module({
+  imports: [MeModule, StaffModule],
+  controllers: [CheckoutController],
+  providers: [CheckoutRepository, CheckoutService],
+})
 export class CheckoutModule {}

@@ -6,10 +6,12 @@ import { StaffAuthController } from './staff-auth.controller';
 import { StaffAuthService } from './staff-auth.service';
 import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
+import { StaffSessions } from './staff-sessions';
 
 @Module({
   imports: [AuthModule, StoresModule],
   controllers: [StaffAuthController, StaffController],
-  providers: [RefreshTokens, StaffAuthService, StaffService],
+  providers: [RefreshTokens, StaffAuthService, StaffService, StaffSessions],
+  exports: [StaffSessions],
 })
 export class StaffModule {}
