@@ -55,7 +55,8 @@ export const StaffLoginBody = z.object({
   password: z.string().min(1).max(128),
 });
 
-export const StaffRefreshBody = z.object({ refreshToken: z.string().min(1).max(256) });
+/** The refresh token, from the body (native tills) or, when the body has none, from the H5 app's cookie. */
+export const StaffRefreshBody = z.object({ refreshToken: z.string().min(1).max(256).optional() });
 
 export const StaffLogoutBody = StaffRefreshBody;
 
@@ -69,7 +70,10 @@ export const StaffSessionResponse = z.object({
     username: z.string(),
     displayName: z.string(),
   }),
-  /** Single use: exchange it at /api/auth/staff/refresh for a new pair. */
+  /**
+   * Single use: exchange it at /api/auth/staff/refresh for a new pair. Also set as an HttpOnly cookie for the H5
+   * app, which keeps it nowhere else.
+   */
   refreshToken: z.string(),
   /** Seconds until the refresh token expires: the session ends 12 hours after its login, however often refreshed. */
   refreshExpiresIn: z.number().int().nonnegative(),
