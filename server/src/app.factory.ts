@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,10 +12,11 @@ import { AppModule } from './app.module';
 import { Clock } from './common/clock';
 import { mapError } from './common/error-mapping';
 import { H5_APP, type H5App } from './common/h5-app';
+import { registerSecurityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './database/data-source';
 import { createLogger, PinoNestLogger } from './logger';
-import { DOCS_ASSETS_PREFIX } from './modules/docs/docs.controller';
+import { DOCS_ASSETS_PREFIX, DOCS_INLINE_SCRIPT } from './modules/docs/docs.controller';
 import { SeedService, type SeedOutcome } from './modules/seed/seed.service';
 
 export interface HuikaApp {
@@ -61,6 +63,10 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
       abortOnError: false,
     });
     const fastify = app.getHttpAdapter().getInstance();
+    // The H5 staff app's refresh token travels in a cookie (modules/staff/refresh-cookie.ts).
+    await fastify.register(fastifyCookie);
+    const h5 = app.get<H5App>(H5_APP);
+    await registerSecurityHeaders(fastify, [DOCS_INLINE_SCRIPT, ...h5.inlineScripts]);
     const clock = app.get(Clock);
     fastify.addHook('onRequest', async (request, reply) => {
       void reply.header('x-request-id', request.id);
@@ -79,7 +85,6 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
       decorateReply: false,
       allowedPath: (path) => /^\/swagger-ui(-bundle)?\.(css|js)$/.test(path),
     });
-    const h5 = app.get<H5App>(H5_APP);
     if (h5.available) {
       await fastify.register(fastifyStatic, {
         root: h5.dir,

@@ -13,6 +13,8 @@ export interface StaffAuth {
   staffId: string;
   role: StaffRole;
   storeId: string | null;
+  /** The account's session version when the token was issued (StaffSessions refuses a token once it differs). */
+  sessionVersion: number;
 }
 
 export type RequestAuth = MemberAuth | StaffAuth;

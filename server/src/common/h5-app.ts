@@ -7,10 +7,16 @@ export const H5_APP = Symbol('H5_APP');
 /** The built H5 app the server hands out at `/`, with index.html for every client-side route. */
 export class H5App {
   private readonly index: Buffer | null;
+  /** The inline scripts of index.html (the build puts Taro's start-up there), which the CSP names by hash. */
+  readonly inlineScripts: readonly string[];
 
   constructor(readonly dir: string) {
     const indexFile = join(dir, 'index.html');
     this.index = existsSync(indexFile) ? readFileSync(indexFile) : null;
+    const html = this.index?.toString('utf8') ?? '';
+    this.inlineScripts = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+      (match) => match[1] ?? '',
+    );
   }
 
   get available(): boolean {

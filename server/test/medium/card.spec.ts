@@ -44,7 +44,13 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
       id: string;
       store_id: string;
     }[];
-    cashierAuth = { kind: 'staff', staffId: rows[0]!.id, role: 'cashier', storeId: rows[0]!.store_id };
+    cashierAuth = {
+      kind: 'staff',
+      staffId: rows[0]!.id,
+      role: 'cashier',
+      storeId: rows[0]!.store_id,
+      sessionVersion: 0,
+    };
   });
 
   afterAll(async () => {

@@ -37,7 +37,7 @@ describe(`coupon batches on ${TEST_DB}`, () => {
     const adminId = String(
       ((await app.huika.dataSource.query("SELECT id FROM staff WHERE username = 'admin'")) as { id: string }[])[0]?.id,
     );
-    adminAuth = { kind: 'staff', staffId: adminId, role: 'admin', storeId: null };
+    adminAuth = { kind: 'staff', staffId: adminId, role: 'admin', storeId: null, sessionVersion: 0 };
     batches = app.huika.app.get(CouponBatchesService);
     // The segment: 10,000 钻石卡 members, inserted in bulk.
     const now = Date.now();

@@ -29,16 +29,23 @@ export async function insertMember(dataSource: DataSource, overrides: { tierCode
 }
 
 export async function staffToken(app: TestApp, username: string): Promise<string> {
-  const rows = (await app.huika.dataSource.query('SELECT id, role, store_id FROM staff WHERE username = ?', [
-    username,
-  ])) as {
+  const rows = (await app.huika.dataSource.query(
+    'SELECT id, role, store_id, session_version FROM staff WHERE username = ?',
+    [username],
+  )) as {
     id: string;
     role: 'cashier' | 'manager' | 'admin';
     store_id: string | null;
+    session_version: number | string;
   }[];
   const staff = rows[0];
   if (!staff) throw new Error(`no staff ${username}`);
-  return app.huika.app.get(TokenService).signStaff({ staffId: staff.id, role: staff.role, storeId: staff.store_id });
+  return app.huika.app.get(TokenService).signStaff({
+    staffId: staff.id,
+    role: staff.role,
+    storeId: staff.store_id,
+    sessionVersion: Number(staff.session_version),
+  });
 }
 
 export async function memberToken(app: TestApp, member: { id: string; openid: string }): Promise<string> {

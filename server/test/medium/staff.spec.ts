@@ -91,6 +91,7 @@ describe(`staff, stores and the audit log on ${TEST_DB}`, () => {
       expect(session).toEqual({
         token: expect.any(String),
         refreshToken: expect.any(String),
+        refreshExpiresIn: 12 * 60 * 60,
         expiresIn: 900,
         staff: { id: expect.any(String), role: 'cashier', storeId, username: 'cashier', displayName: '收银员 小王' },
       });
@@ -210,7 +211,7 @@ describe(`staff, stores and the audit log on ${TEST_DB}`, () => {
       expect(logouts[0]!.actor).toEqual({ kind: 'staff', id: session.staff.id });
     });
 
-    it('stores refresh tokens only as hashes, expiring in 30 days', async () => {
+    it('stores refresh tokens only as hashes, expiring with the session 12 hours after its login', async () => {
       const session = await login(app, 'cashier', DEMO_PASSWORD);
       const rows = (await app.huika.dataSource.query(
         'SELECT token_hash, expires_at, created_at FROM staff_refresh_tokens WHERE staff_id = ? ORDER BY id DESC',
@@ -219,7 +220,7 @@ describe(`staff, stores and the audit log on ${TEST_DB}`, () => {
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.map((row) => row.token_hash)).not.toContain(session.refreshToken);
       expect(rows[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(Number(rows[0]!.expires_at) - Number(rows[0]!.created_at)).toBe(30 * 24 * 60 * 60 * 1000);
+      expect(Number(rows[0]!.expires_at) - Number(rows[0]!.created_at)).toBe(12 * 60 * 60 * 1000);
     });
   });
 

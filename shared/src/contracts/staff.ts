@@ -55,7 +55,8 @@ export const StaffLoginBody = z.object({
   password: z.string().min(1).max(128),
 });
 
-export const StaffRefreshBody = z.object({ refreshToken: z.string().min(1).max(256) });
+/** The refresh token, from the body (native tills) or, when the body has none, from the H5 app's cookie. */
+export const StaffRefreshBody = z.object({ refreshToken: z.string().min(1).max(256).optional() });
 
 export const StaffLogoutBody = StaffRefreshBody;
 
@@ -69,8 +70,13 @@ export const StaffSessionResponse = z.object({
     username: z.string(),
     displayName: z.string(),
   }),
-  /** Single use: exchange it at /api/auth/staff/refresh for a new pair before it expires (30 days). */
+  /**
+   * Single use: exchange it at /api/auth/staff/refresh for a new pair. Also set as an HttpOnly cookie for the H5
+   * app, which keeps it nowhere else.
+   */
   refreshToken: z.string(),
+  /** Seconds until the refresh token expires: the session ends 12 hours after its login, however often refreshed. */
+  refreshExpiresIn: z.number().int().nonnegative(),
   /** Seconds until the access token expires. */
   expiresIn: z.number().int().positive(),
 });
@@ -160,7 +166,7 @@ export const staffRoutes = {
   staffLogin: defineRoute({
     method: 'POST',
     path: '/api/auth/staff',
-    summary: 'Staff login: an access token (15 minutes) and a refresh token (30 days, single use)',
+    summary: 'Staff login: an access token (15 minutes) and a refresh token (single use; the session lasts 12 hours)',
     tag: 'staff',
     auth: 'public',
     body: StaffLoginBody,

@@ -123,8 +123,10 @@ export class IdempotencyService {
       if (error instanceof KeyTaken) return undefined;
       if (error instanceof InProgress) throw error.answer;
       const mapped = mapError(error);
-      // Anything else rolled back with the claim: the key is free, and a retry does the work at once.
-      if (mapped.status >= 500) throw error;
+      // Anything else rolled back with the claim: the key is free, and a retry does the work at once. So does a
+      // 401: the caller was not who the token said (an account changed since), and the retry with a fresh token
+      // is the request the key is for.
+      if (mapped.status >= 500 || mapped.status === 401) throw error;
       // An expected refusal (409 POINTS_INSUFFICIENT, ...) is the answer for this key, replayed like a
       // success, unless the key has an answer already: then that one is the answer.
       const stored = await this.transactions.statements((tx) =>
@@ -155,7 +157,7 @@ export class IdempotencyService {
     } catch (error) {
       if (error instanceof LostClaim) return this.replayAfterLostClaim<T>(scope, key);
       const mapped = mapError(error);
-      if (mapped.status < 500) {
+      if (mapped.status < 500 && mapped.status !== 401) {
         // An expected refusal (409 POINTS_INSUFFICIENT, ...) is the answer for this key, replayed like a success.
         await this.transactions.run((tx) => this.complete(tx, scope, key, claim.attempt, mapped.status, mapped.body));
       } else {

@@ -1,6 +1,6 @@
 import type { StaffRole } from '@huika/shared';
 import { Column, Entity } from 'typeorm';
-import { EpochMsColumn, IdColumn, RefColumn } from '../columns';
+import { EpochMsColumn, IdColumn, IntColumn, RefColumn } from '../columns';
 
 @Entity('staff')
 export class StaffEntity {
@@ -29,6 +29,9 @@ export class StaffEntity {
   /** A demo account (the seed's cashier and manager, with the published demo password). */
   @Column({ type: 'boolean', default: false })
   demo!: boolean;
+  /** Bumped whenever the account's sessions must end; staff access tokens carry the version they were issued under. */
+  @IntColumn({ name: 'session_version', default: 0 })
+  sessionVersion!: number;
 
   @EpochMsColumn({ name: 'created_at' })
   createdAt!: number;

@@ -8,6 +8,7 @@ import { Coupons1795420000000 } from './1795420000000-coupons';
 import { LotExpiryKeyset1795430000000 } from './1795430000000-lot-expiry-keyset';
 import { StaffDemo1795441000000 } from './1795441000000-staff-demo';
 import { MoneyColumnsBigint1795443000000 } from './1795443000000-money-columns-bigint';
+import { StaffSessionVersion1795444000000 } from './1795444000000-staff-session-version';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   LotExpiryKeyset1795430000000,
   StaffDemo1795441000000,
   MoneyColumnsBigint1795443000000,
+  StaffSessionVersion1795444000000,
 ];

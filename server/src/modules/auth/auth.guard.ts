@@ -1,10 +1,12 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import type { RequestAuth } from '../../common/auth.types';
 import { contractOf } from '../../common/route.decorators';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import { StaffSessions, staffSessionCheckedByUseCase } from '../staff/staff-sessions';
 import { TokenService } from './token.service';
 
 /**
@@ -15,7 +17,9 @@ import { TokenService } from './token.service';
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
+    private readonly staffSessions: StaffSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,6 +45,8 @@ export class AuthGuard implements CanActivate {
         if (contract.roles && !contract.roles.includes(auth.role)) {
           throw new AppError('FORBIDDEN', `this route needs the role ${contract.roles.join(' or ')}`);
         }
+        if (!staffSessionCheckedByUseCase(context))
+          await this.staffSessions.requireCurrent(this.dataSource.manager, auth);
         request.auth = auth;
         return true;
       }

@@ -13,7 +13,7 @@ jest.mock('jose', () => {
 const jwtVerify = jose.jwtVerify as jest.MockedFunction<typeof jose.jwtVerify>;
 
 const START = Date.parse('2026-11-30T08:00:00Z');
-const staff = { staffId: 'staff-1', role: 'cashier' as const, storeId: 'store-1' };
+const staff = { staffId: 'staff-1', role: 'cashier' as const, storeId: 'store-1', sessionVersion: 3 };
 
 function tokenService(): TokenService {
   const config = loadConfig({ HUIKA_TOKEN_SECRET: 'a-secret-for-the-token-service-spec' });

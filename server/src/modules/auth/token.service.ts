@@ -32,9 +32,10 @@ export class TokenService {
   /** A KeyObject made once: given raw bytes, jose would make one for every signature and verification. */
   private key: KeyObject | undefined;
   /**
-   * Tokens whose signature and claims were checked, by the whole token string. Tokens are stateless (a signed-out
-   * staff member's access token also runs until it expires), so remembering one changes no answer; it saves the
-   * HMAC and the claim parsing on every later call with it.
+   * Tokens whose signature and claims were checked, by the whole token string. This checks only what the token
+   * says; whether a staff token's account still is what it says is asked of the database on every call
+   * (StaffSessions), never remembered here. So remembering a token changes no answer; it saves the HMAC and the
+   * claim parsing on every later call with it.
    */
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
@@ -56,7 +57,7 @@ export class TokenService {
   }
 
   async signStaff(auth: Omit<StaffAuth, 'kind'>): Promise<string> {
-    return new SignJWT({ typ: 'staff', role: auth.role, store: auth.storeId })
+    return new SignJWT({ typ: 'staff', role: auth.role, store: auth.storeId, ver: auth.sessionVersion })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(auth.staffId)
       .setIssuer(ISSUER)
@@ -98,6 +99,8 @@ function authOf(payload: JWTPayload): RequestAuth {
       staffId: payload.sub,
       role: payload.role as StaffRole,
       storeId: typeof payload.store === 'string' ? payload.store : null,
+      // Tokens signed before accounts had versions were issued under the first one.
+      sessionVersion: typeof payload.ver === 'number' ? payload.ver : 0,
     };
   }
   throw new AppError('UNAUTHORIZED', 'invalid token');

@@ -15,6 +15,7 @@ import { Clock } from '../../common/clock';
 import { sendIdempotent } from '../../common/idempotent-reply';
 import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
 import { Auth, IdempotencyKey, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
+import { StaffSessionCheckedByUseCase } from '../staff/staff-sessions';
 import { TierService } from '../tiers/tier.service';
 import { CheckoutService } from './checkout.service';
 
@@ -32,6 +33,7 @@ export class CheckoutController {
   }
 
   @Route(routes.purchase)
+  @StaffSessionCheckedByUseCase()
   async purchase(
     @Auth() staff: StaffAuth,
     @IdempotencyKey() key: string | undefined,

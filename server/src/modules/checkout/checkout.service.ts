@@ -34,6 +34,7 @@ import { MeService } from '../me/me.service';
 import { ProgramService } from '../program/program.service';
 import { ReferralService } from '../referral/referral.service';
 import { StaffCredentials } from '../staff/staff-credentials';
+import { StaffSessions } from '../staff/staff-sessions';
 import { tierOf, TierService } from '../tiers/tier.service';
 import { isBirthday, isMemberDay, startOfLocalDay } from './calendar';
 import { CheckoutRepository, type MemberAtTill } from './checkout.repository';
@@ -66,6 +67,7 @@ export class CheckoutService {
     private readonly audit: AuditService,
     private readonly me: MeService,
     private readonly credentials: StaffCredentials,
+    private readonly staffSessions: StaffSessions,
     @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -111,12 +113,14 @@ export class CheckoutService {
         const { memberId, cardCodeHash, scannedCode } = await this.checkoutTokens.verify(body.checkoutToken, staff);
         const now = this.clock.now();
         // Every read the purchase needs, issued together: one round trip on MariaDB, and every write then goes
-        // with the COMMIT. The member row is locked first, so the points balance and the tier facts read after
-        // it stay what they are until the purchase commits. The tier facts depend on the program, read in the
+        // with the COMMIT. The staff session is checked here, not by the guard (StaffSessionCheckedByUseCase),
+        // and its refusal comes first. The member row is locked first, so the points balance and the tier facts
+        // read after it stay what they are until the purchase commits. The tier facts depend on the program, read in the
         // same round trip: they are read for the program as last seen, and read again after the purchase is
         // written if the program turns out to have changed.
         const seen = this.program.lastSeen();
-        const [, program, member, running, tierFacts] = await together([
+        const [, , program, member, running, tierFacts] = await together([
+          this.staffSessions.requireCurrent(tx, staff),
           this.repository.storeExists(tx, body.storeId).then((exists) => {
             if (!exists) throw new AppError('VALIDATION_FAILED', 'no such store');
           }),

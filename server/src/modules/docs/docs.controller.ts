@@ -6,6 +6,10 @@ import { APP_CONFIG } from '../../config/config.module';
 
 export const DOCS_ASSETS_PREFIX = '/api/docs/assets/';
 
+/** The page's one inline script; the CSP lets it run by its hash (common/security-headers.ts). */
+export const DOCS_INLINE_SCRIPT =
+  'window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true });';
+
 const DOCS_PAGE = `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -17,7 +21,7 @@ const DOCS_PAGE = `<!doctype html>
 <body>
   <div id="swagger-ui"></div>
   <script src="${DOCS_ASSETS_PREFIX}swagger-ui-bundle.js"></script>
-  <script>window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true });</script>
+  <script>${DOCS_INLINE_SCRIPT}</script>
 </body>
 </html>`;
 

@@ -6,7 +6,24 @@ import { newId } from '../../common/ids';
 import { StaffRefreshTokenEntity } from '../../database/entities';
 import type { RefreshTokenRevocation } from '../../database/entities/staff-refresh-token.entity';
 
-const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * How long a staff session (a family of refresh tokens) lasts from its login, however often it is refreshed: a
+ * till's shift. A stolen refresh token, or a till left signed in, is good for the rest of that shift at most; the
+ * next day starts with the password. Every token of a family expires when the family does.
+ */
+export const STAFF_SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+/** A refresh token as issued: the token itself (shown once, kept only as a hash) and when its session ends. */
+export interface IssuedRefreshToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** The session a refresh continues: its family, and when it ends. */
+export interface RefreshFamily {
+  familyId: string;
+  expiresAt: number;
+}
 
 /** Refresh tokens are 256 random bits, so a fast hash is enough to keep a database leak from being a login. */
 function hashToken(token: string): string {
@@ -18,22 +35,23 @@ function hashToken(token: string): string {
 export class RefreshTokens {
   constructor(@Inject(Clock) private readonly clock: Clock) {}
 
-  /** A new token; `familyId` null starts a family (a login), otherwise it continues one (a refresh). */
-  async issue(manager: EntityManager, staffId: string, familyId: string | null): Promise<string> {
+  /** A new token; `family` null starts a family (a login), otherwise it continues one, to its end (a refresh). */
+  async issue(manager: EntityManager, staffId: string, family: RefreshFamily | null): Promise<IssuedRefreshToken> {
     const token = randomBytes(32).toString('base64url');
     const id = newId();
     const now = this.clock.now();
+    const expiresAt = family?.expiresAt ?? now + STAFF_SESSION_LIFETIME_MS;
     await manager.getRepository(StaffRefreshTokenEntity).insert({
       id,
       staffId,
-      familyId: familyId ?? id,
+      familyId: family?.familyId ?? id,
       tokenHash: hashToken(token),
-      expiresAt: now + REFRESH_TOKEN_TTL_MS,
+      expiresAt,
       revokedAt: null,
       revokedReason: null,
       createdAt: now,
     });
-    return token;
+    return { token, expiresAt };
   }
 
   async find(manager: EntityManager, token: string): Promise<StaffRefreshTokenEntity | null> {

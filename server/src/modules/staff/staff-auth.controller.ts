@@ -1,8 +1,10 @@
 import { routes, StaffLoginBody, StaffLogoutBody, StaffRefreshBody } from '@huika/shared';
-import { Controller } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
 import { Route, ValidBody } from '../../common/route.decorators';
+import { clearRefreshCookie, refreshTokenOf, withRefreshCookie } from './refresh-cookie';
 import { StaffAuthService } from './staff-auth.service';
 
 @Controller()
@@ -10,17 +12,33 @@ export class StaffAuthController {
   constructor(private readonly auth: StaffAuthService) {}
 
   @Route(routes.staffLogin)
-  login(@ValidBody() body: z.output<typeof StaffLoginBody>, @ClientIp() ip: string) {
-    return this.auth.login(body, ip);
+  async login(
+    @ValidBody() body: z.output<typeof StaffLoginBody>,
+    @ClientIp() ip: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withRefreshCookie(request, reply, await this.auth.login(body, ip));
   }
 
   @Route(routes.staffRefresh)
-  refresh(@ValidBody() body: z.output<typeof StaffRefreshBody>, @ClientIp() ip: string) {
-    return this.auth.refresh(body.refreshToken, ip);
+  async refresh(
+    @ValidBody() body: z.output<typeof StaffRefreshBody>,
+    @ClientIp() ip: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withRefreshCookie(request, reply, await this.auth.refresh(refreshTokenOf(request, body), ip));
   }
 
   @Route(routes.staffLogout)
-  logout(@ValidBody() body: z.output<typeof StaffLogoutBody>, @ClientIp() ip: string) {
-    return this.auth.logout(body.refreshToken, ip);
+  async logout(
+    @ValidBody() body: z.output<typeof StaffLogoutBody>,
+    @ClientIp() ip: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    clearRefreshCookie(request, reply);
+    await this.auth.logout(refreshTokenOf(request, body), ip);
   }
 }

@@ -7,14 +7,15 @@ import { Transactions } from '../../common/transactions';
 import { StaffEntity } from '../../database/entities';
 import { AuditService } from '../audit/audit.service';
 import { STAFF_TOKEN_TTL_SECONDS, TokenService } from '../auth/token.service';
-import { RefreshTokens } from './refresh-tokens';
+import { type IssuedRefreshToken, RefreshTokens } from './refresh-tokens';
 import { StaffCredentials } from './staff-credentials';
 
 type StaffSession = z.output<typeof StaffSessionResponse>;
 
 /** How a refresh ended, decided inside its transaction; only `ok` becomes a session. */
 type RefreshOutcome =
-  { kind: 'ok'; staff: StaffEntity; refreshToken: string } | { kind: 'invalid' | 'expired' | 'inactive' | 'reused' };
+  | { kind: 'ok'; staff: StaffEntity; refreshToken: IssuedRefreshToken }
+  | { kind: 'invalid' | 'expired' | 'inactive' | 'reused' };
 
 const INVALID_CREDENTIALS = 'wrong username or password';
 
@@ -63,7 +64,10 @@ export class StaffAuthService {
    * Spends the refresh token and issues the next one of its family. A token presented after it was spent
    * means two holders (a stolen copy, or a client gone wrong): the whole family ends, so both must log in.
    */
-  async refresh(token: string, ip: string): Promise<StaffSession> {
+  async refresh(token: string | undefined, ip: string): Promise<StaffSession> {
+    if (token === undefined) {
+      throw new AppError('REFRESH_TOKEN_INVALID', 'no refresh token; log in again', { reason: 'invalid' });
+    }
     const outcome = await this.transactions.run(async (manager): Promise<RefreshOutcome> => {
       const row = await this.refreshTokens.find(manager, token);
       if (!row) return { kind: 'invalid' };
@@ -85,7 +89,7 @@ export class StaffAuthService {
         return { kind: 'inactive' };
       }
       if (!(await this.refreshTokens.spend(manager, row.id))) return reused();
-      const refreshToken = await this.refreshTokens.issue(manager, staff.id, row.familyId);
+      const refreshToken = await this.refreshTokens.issue(manager, staff.id, row);
       await this.audit.record(manager, {
         actor: { kind: 'staff', id: staff.id },
         action: 'staff.refresh',
@@ -101,7 +105,8 @@ export class StaffAuthService {
   }
 
   /** Ends the session of this refresh token. An unknown or spent token has no session left: nothing to do. */
-  async logout(token: string, ip: string): Promise<void> {
+  async logout(token: string | undefined, ip: string): Promise<void> {
+    if (token === undefined) return;
     await this.transactions.run(async (manager) => {
       const row = await this.refreshTokens.find(manager, token);
       if (!row) return;
@@ -115,8 +120,13 @@ export class StaffAuthService {
     });
   }
 
-  private async session(staff: StaffEntity, refreshToken: string): Promise<StaffSession> {
-    const token = await this.tokens.signStaff({ staffId: staff.id, role: staff.role, storeId: staff.storeId });
+  private async session(staff: StaffEntity, refreshToken: IssuedRefreshToken): Promise<StaffSession> {
+    const token = await this.tokens.signStaff({
+      staffId: staff.id,
+      role: staff.role,
+      storeId: staff.storeId,
+      sessionVersion: staff.sessionVersion,
+    });
     return {
       token,
       staff: {
@@ -126,7 +136,8 @@ export class StaffAuthService {
         username: staff.username,
         displayName: staff.displayName,
       },
-      refreshToken,
+      refreshToken: refreshToken.token,
+      refreshExpiresIn: Math.max(0, Math.round((refreshToken.expiresAt - this.clock.now()) / 1000)),
       expiresIn: STAFF_TOKEN_TTL_SECONDS,
     };
   }

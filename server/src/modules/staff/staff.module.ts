@@ -7,11 +7,12 @@ import { StaffAuthService } from './staff-auth.service';
 import { StaffCredentials } from './staff-credentials';
 import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
+import { StaffSessions } from './staff-sessions';
 
 @Module({
   imports: [AuthModule, StoresModule],
   controllers: [StaffAuthController, StaffController],
-  providers: [RefreshTokens, StaffAuthService, StaffCredentials, StaffService],
-  exports: [StaffCredentials],
+  providers: [RefreshTokens, StaffAuthService, StaffCredentials, StaffService, StaffSessions],
+  exports: [StaffCredentials, StaffSessions],
 })
 export class StaffModule {}

@@ -57,6 +57,7 @@ export class StaffService {
       storeId: input.role === 'admin' ? null : (input.storeId ?? null),
       active: true,
       demo: false,
+      sessionVersion: 0,
       createdAt: now,
       updatedAt: now,
     };
@@ -105,11 +106,19 @@ export class StaffService {
       if (storeId !== before.storeId) patch.storeId = storeId;
       if (active !== before.active) patch.active = active;
       if (passwordHash !== undefined) patch.passwordHash = passwordHash;
-      await repository.update({ id }, patch);
+      // What a staff token stands for (active, role, store) changed, or its password may have leaked: its access
+      // tokens are refused from the next call on (StaffSessions). Counted up in the statement, so that two
+      // concurrent changes each move the version past every token issued before either.
+      const endsSessions =
+        patch.role !== undefined ||
+        patch.storeId !== undefined ||
+        patch.active !== undefined ||
+        passwordHash !== undefined;
+      await repository.update({ id }, endsSessions ? { ...patch, sessionVersion: () => 'session_version + 1' } : patch);
       const after: StaffEntity = { ...before, ...patch };
 
-      // A deactivated account, or one whose password may have leaked, keeps no session (access tokens lapse
-      // within 15 minutes; refresh tokens end now).
+      // A deactivated account, or one whose password may have leaked, keeps no session: its refresh tokens end
+      // now too. A new role or store keeps them: a refresh gives a token for the account as it is now.
       if (!active && before.active) await this.refreshTokens.revokeAllOf(manager, id, 'deactivated');
       else if (passwordHash !== undefined) await this.refreshTokens.revokeAllOf(manager, id, 'password');
 
