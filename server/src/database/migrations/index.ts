@@ -6,6 +6,7 @@ import { Membership1795400000000 } from './1795400000000-membership';
 import { Gifts1795410000000 } from './1795410000000-gifts';
 import { Coupons1795420000000 } from './1795420000000-coupons';
 import { LotExpiryKeyset1795430000000 } from './1795430000000-lot-expiry-keyset';
+import { MemberSessions1795442000000 } from './1795442000000-member-sessions';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Gifts1795410000000,
   Coupons1795420000000,
   LotExpiryKeyset1795430000000,
+  MemberSessions1795442000000,
 ];

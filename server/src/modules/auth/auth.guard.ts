@@ -2,9 +2,11 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../common/app-error';
 import type { RequestAuth } from '../../common/auth.types';
+import { Clock } from '../../common/clock';
 import { contractOf } from '../../common/route.decorators';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import { MemberSessionsRepository } from './member-sessions.repository';
 import { TokenService } from './token.service';
 
 /**
@@ -16,6 +18,8 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tokens: TokenService,
+    private readonly memberSessions: MemberSessionsRepository,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,6 +36,10 @@ export class AuthGuard implements CanActivate {
       case 'member': {
         const auth = await this.authenticate(request);
         if (auth.kind !== 'member') throw new AppError('FORBIDDEN', 'this route is for members');
+        // Read on every call, on every instance: a session ended anywhere refuses its tokens at once.
+        if (!(await this.memberSessions.isLive(auth.sessionId, this.clock.now()))) {
+          throw new AppError('SESSION_ENDED', 'the session has ended; log in again');
+        }
         request.auth = auth;
         return true;
       }

@@ -10,7 +10,12 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
 
 const ISSUER = 'huika';
-const MEMBER_TOKEN_TTL = '7d';
+/**
+ * Member access tokens last an hour: a revoked session is refused at once anyway (the guard reads it on every
+ * call), so the lifetime only bounds what a token copied out of a log or a proxy is worth on its own, while a
+ * member app renews it (one refresh an hour) without the member noticing.
+ */
+export const MEMBER_TOKEN_TTL_SECONDS = 60 * 60;
 /** Staff access tokens are short-lived; a refresh token (StaffAuthService) renews them. */
 export const STAFF_TOKEN_TTL_SECONDS = 15 * 60;
 /**
@@ -37,7 +42,8 @@ export class TokenService {
   /**
    * Tokens whose signature and claims were checked, by the whole token string. Tokens are stateless (a signed-out
    * staff member's access token also runs until it expires), so remembering one changes no answer; it saves the
-   * HMAC and the claim parsing on every later call with it.
+   * HMAC and the claim parsing on every later call with it. What a token cannot say, whether its member session
+   * is still live, is never remembered: AuthGuard reads it on every call.
    */
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
@@ -55,12 +61,12 @@ export class TokenService {
   }
 
   async signMember(auth: Omit<MemberAuth, 'kind'>): Promise<string> {
-    return new SignJWT({ typ: 'member', mid: auth.memberId })
+    return new SignJWT({ typ: 'member', mid: auth.memberId, sid: auth.sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(auth.identity)
       .setIssuer(ISSUER)
       .setIssuedAt()
-      .setExpirationTime(MEMBER_TOKEN_TTL)
+      .setExpirationTime(`${MEMBER_TOKEN_TTL_SECONDS}s`)
       .sign(await this.signingKey());
   }
 
@@ -98,8 +104,14 @@ export class TokenService {
 }
 
 function authOf(payload: JWTPayload): RequestAuth {
-  if (payload.typ === 'member' && typeof payload.sub === 'string') {
-    return { kind: 'member', identity: payload.sub, memberId: typeof payload.mid === 'string' ? payload.mid : null };
+  // A member token without a session (signed before sessions existed) is not a member token any more.
+  if (payload.typ === 'member' && typeof payload.sub === 'string' && typeof payload.sid === 'string') {
+    return {
+      kind: 'member',
+      identity: payload.sub,
+      memberId: typeof payload.mid === 'string' ? payload.mid : null,
+      sessionId: payload.sid,
+    };
   }
   if (payload.typ === 'staff' && typeof payload.sub === 'string') {
     return {
