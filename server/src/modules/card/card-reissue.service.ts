@@ -65,18 +65,13 @@ export class CardReissueService {
         await this.cardCodes.replaceReference(tx, memberId);
         // The lost phone's sessions end with its card; the session that proved the phone stays.
         const openid = before[0]?.openid ?? null;
-        const ended = await this.sessions.endAll(
-          tx,
-          sessionHolder(memberId, { openid, phoneHash }),
-          'reissue',
-          auth.sessionId,
-        );
+        await this.sessions.endAll(tx, sessionHolder(memberId, { openid, phoneHash }), 'reissue', auth.sessionId);
         await this.audit.record(tx, {
           actor: { kind: 'member', id: memberId },
           action: 'member.card_reissue',
           target: { kind: 'member', id: memberId },
           before: { cardNo: before[0]?.card_no ?? null },
-          after: { cardNo, sessionsEnded: ended },
+          after: { cardNo },
         });
       }),
     );
