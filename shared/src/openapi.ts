@@ -48,6 +48,7 @@ export function buildOpenApiDocument(
     };
     const errorCodes: ErrorCode[] = ['VALIDATION_FAILED', ...(route.errors ?? [])];
     if (route.auth === 'member' || route.auth === 'staff') errorCodes.push('UNAUTHORIZED', 'FORBIDDEN');
+    if (route.auth === 'member') errorCodes.push('TOKEN_EXPIRED', 'SESSION_ENDED');
     if (route.idempotent) {
       errorCodes.push('IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_PROGRESS');
     }

@@ -6,6 +6,8 @@ export interface MemberAuth {
   /** The identity the token was issued to (openid, or phone hash on H5). */
   identity: string;
   memberId: string | null;
+  /** The login session the token belongs to; checked on every call (MemberSessionsRepository). */
+  sessionId: string;
 }
 
 export interface StaffAuth {

@@ -16,6 +16,7 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/program',
   'POST /api/auth/staff',
   'POST /api/auth/staff/refresh',
+  'POST /api/auth/member/refresh',
   'POST /api/auth/staff/logout',
   'POST /api/auth/wechat',
   'POST /api/auth/sms/send',

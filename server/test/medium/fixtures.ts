@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { newId } from '../../src/common/ids';
 import type { TestApp } from './test-app';
+import { MemberSessionsService } from '../../src/modules/auth/member-sessions.service';
 import { TokenService } from '../../src/modules/auth/token.service';
 
 let serial = 0;
@@ -48,8 +49,9 @@ export async function staffToken(app: TestApp, username: string): Promise<string
   });
 }
 
+/** A WeChat login of the member: a new session and its access token. */
 export async function memberToken(app: TestApp, member: { id: string; openid: string }): Promise<string> {
-  return app.huika.app.get(TokenService).signMember({ identity: `wx:${member.openid}`, memberId: member.id });
+  return (await app.huika.app.get(MemberSessionsService).open(`wx:${member.openid}`, member.id)).token;
 }
 
 export async function scalar(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<number> {

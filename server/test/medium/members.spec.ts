@@ -550,10 +550,10 @@ describe(`membership: identity, joining and privacy on ${TEST_DB}`, () => {
       const closed = await request({ method: 'DELETE', url: '/api/me', headers, payload: { confirm: true } });
       expect(closed.status).toBe(204);
       expect(await request({ method: 'GET', url: '/api/me', headers })).toMatchObject({
-        status: 404,
-        body: { code: 'MEMBER_NOT_FOUND' },
+        status: 401,
+        body: { code: 'SESSION_ENDED' },
       });
-      expect((await request({ method: 'GET', url: '/api/me/card-code', headers })).status).toBe(404);
+      expect((await request({ method: 'GET', url: '/api/me/card-code', headers })).status).toBe(401);
       const row = (
         (await dataSource().query(
           'SELECT name, phone_hash, phone_enc, phone_last4, openid, unionid, birthday, status, points_balance FROM members WHERE id = ?',

@@ -11,8 +11,13 @@ export const DevLoginBody = z.object({
 });
 
 export const LoginResponse = z.object({
+  /** The access token: a bearer token for member routes. */
   token: z.string(),
   memberId: z.string().nullable(),
+  /** Single use: exchange it at /api/auth/member/refresh for a new pair when the access token expires. */
+  refreshToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int().positive(),
 });
 
 export const DevClockBody = z.object({ now: IsoDateTime });

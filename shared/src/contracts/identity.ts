@@ -30,6 +30,8 @@ export const SmsSendResponse = z.object({
 
 export const SmsVerifyBody = z.object({ phone: MobilePhone, code: SmsCode });
 
+export const MemberRefreshBody = z.object({ refreshToken: z.string().min(1).max(256) });
+
 export const identityRoutes = {
   wechatLogin: defineRoute({
     method: 'POST',
@@ -63,5 +65,18 @@ export const identityRoutes = {
     status: 200,
     response: LoginResponse,
     errors: ['SMS_CODE_INVALID', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
+  }),
+  memberRefresh: defineRoute({
+    method: 'POST',
+    path: '/api/auth/member/refresh',
+    summary:
+      'Exchange a member refresh token for a new access token and a new refresh token (the old one is spent; ' +
+      'spent twice, the whole session ends)',
+    tag: 'member',
+    auth: 'public',
+    body: MemberRefreshBody,
+    status: 200,
+    response: LoginResponse,
+    errors: ['REFRESH_TOKEN_INVALID'],
   }),
 };

@@ -48,6 +48,11 @@ export const PointEntry = z.object({
   createdAt: IsoDateTime,
 });
 
+export const SessionsEndedResponse = z.object({
+  /** How many sessions were still live and are now ended. */
+  ended: z.number().int().nonnegative(),
+});
+
 export const meRoutes = {
   me: defineRoute({
     method: 'GET',
@@ -69,5 +74,14 @@ export const meRoutes = {
     status: 200,
     response: paginated(PointEntry),
     errors: ['MEMBER_NOT_FOUND'],
+  }),
+  endMySessions: defineRoute({
+    method: 'POST',
+    path: '/api/me/sessions/end-all',
+    summary: "Log out everywhere: every session of the member ends, the caller's own included",
+    tag: 'member',
+    auth: 'member',
+    status: 200,
+    response: SessionsEndedResponse,
   }),
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IsoDate, IsoDateTime } from './common';
 import { MobilePhone } from './identity';
-import { MeResponse, PointEntry } from './me';
+import { MeResponse, PointEntry, SessionsEndedResponse } from './me';
 import { defineRoute } from './route';
 import { DisplayName } from './staff';
 
@@ -218,6 +218,17 @@ export const membersRoutes = {
     body: AdminUpdateMemberBody,
     status: 200,
     response: AdminMemberView,
+    errors: ['MEMBER_NOT_FOUND'],
+  }),
+  adminMemberSessionsEnd: defineRoute({
+    method: 'POST',
+    path: '/api/admin/members/:id/sessions/end',
+    summary: 'End every session of a member (a lost phone reported to headquarters); audited',
+    tag: 'admin',
+    auth: 'staff',
+    roles: HEADQUARTERS,
+    status: 200,
+    response: SessionsEndedResponse,
     errors: ['MEMBER_NOT_FOUND'],
   }),
 };

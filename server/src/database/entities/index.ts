@@ -2,6 +2,8 @@ import { AppSettingEntity } from './app-setting.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { GiftEntity } from './gift.entity';
 import { MemberEntity } from './member.entity';
+import { MemberRefreshTokenEntity } from './member-refresh-token.entity';
+import { MemberSessionEntity } from './member-session.entity';
 import { ProgramConfigEntity } from './program-config.entity';
 import { RateLimitCounterEntity } from './rate-limit-counter.entity';
 import { StaffEntity } from './staff.entity';
@@ -13,6 +15,8 @@ export {
   AuditLogEntity,
   GiftEntity,
   MemberEntity,
+  MemberRefreshTokenEntity,
+  MemberSessionEntity,
   ProgramConfigEntity,
   RateLimitCounterEntity,
   StaffEntity,
@@ -25,6 +29,8 @@ export const ENTITIES = [
   AuditLogEntity,
   GiftEntity,
   MemberEntity,
+  MemberRefreshTokenEntity,
+  MemberSessionEntity,
   ProgramConfigEntity,
   RateLimitCounterEntity,
   StaffEntity,

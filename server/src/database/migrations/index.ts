@@ -7,6 +7,7 @@ import { Gifts1795410000000 } from './1795410000000-gifts';
 import { Coupons1795420000000 } from './1795420000000-coupons';
 import { LotExpiryKeyset1795430000000 } from './1795430000000-lot-expiry-keyset';
 import { StaffDemo1795441000000 } from './1795441000000-staff-demo';
+import { MemberSessions1795442000000 } from './1795442000000-member-sessions';
 import { MoneyColumnsBigint1795443000000 } from './1795443000000-money-columns-bigint';
 import { StaffSessionVersion1795444000000 } from './1795444000000-staff-session-version';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   Coupons1795420000000,
   LotExpiryKeyset1795430000000,
   StaffDemo1795441000000,
+  MemberSessions1795442000000,
   MoneyColumnsBigint1795443000000,
   StaffSessionVersion1795444000000,
 ];

@@ -3,10 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import type { RequestAuth } from '../../common/auth.types';
+import { Clock } from '../../common/clock';
 import { contractOf } from '../../common/route.decorators';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { StaffSessions, staffSessionCheckedByUseCase } from '../staff/staff-sessions';
+import { MemberSessionsRepository } from './member-sessions.repository';
 import { TokenService } from './token.service';
 
 /**
@@ -20,6 +22,8 @@ export class AuthGuard implements CanActivate {
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly staffSessions: StaffSessions,
+    private readonly memberSessions: MemberSessionsRepository,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,6 +40,10 @@ export class AuthGuard implements CanActivate {
       case 'member': {
         const auth = await this.authenticate(request);
         if (auth.kind !== 'member') throw new AppError('FORBIDDEN', 'this route is for members');
+        // Read on every call, on every instance: a session ended anywhere refuses its tokens at once.
+        if (!(await this.memberSessions.isLive(auth.sessionId, this.clock.now()))) {
+          throw new AppError('SESSION_ENDED', 'the session has ended; log in again');
+        }
         request.auth = auth;
         return true;
       }

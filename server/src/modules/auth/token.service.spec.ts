@@ -45,9 +45,10 @@ describe('TokenService', () => {
     for (let i = 0; i < 5; i++) expect(await tokens.verify(token)).toEqual(first);
     expect(jwtVerify).toHaveBeenCalledTimes(1);
 
-    const member = await tokens.signMember({ identity: 'wx:openid-1', memberId: 'member-1' });
-    expect(await tokens.verify(member)).toEqual({ kind: 'member', identity: 'wx:openid-1', memberId: 'member-1' });
-    expect(await tokens.verify(member)).toEqual({ kind: 'member', identity: 'wx:openid-1', memberId: 'member-1' });
+    const memberAuth = { identity: 'wx:openid-1', memberId: 'member-1', sessionId: 'session-1' };
+    const member = await tokens.signMember(memberAuth);
+    expect(await tokens.verify(member)).toEqual({ kind: 'member', ...memberAuth });
+    expect(await tokens.verify(member)).toEqual({ kind: 'member', ...memberAuth });
     expect(jwtVerify).toHaveBeenCalledTimes(2);
   });
 

@@ -8,7 +8,12 @@ import type { MemberAuth, RequestAuth, StaffAuth } from '../../common/auth.types
 import { Keys } from '../../common/keys';
 
 const ISSUER = 'huika';
-const MEMBER_TOKEN_TTL = '7d';
+/**
+ * Member access tokens last an hour: a revoked session is refused at once anyway (the guard reads it on every
+ * call), so the lifetime only bounds what a token copied out of a log or a proxy is worth on its own, while a
+ * member app renews it (one refresh an hour) without the member noticing.
+ */
+export const MEMBER_TOKEN_TTL_SECONDS = 60 * 60;
 /** Staff access tokens are short-lived; a refresh token (StaffAuthService) renews them. */
 export const STAFF_TOKEN_TTL_SECONDS = 15 * 60;
 /**
@@ -33,9 +38,9 @@ export class TokenService {
   private key: KeyObject | undefined;
   /**
    * Tokens whose signature and claims were checked, by the whole token string. This checks only what the token
-   * says; whether a staff token's account still is what it says is asked of the database on every call
-   * (StaffSessions), never remembered here. So remembering a token changes no answer; it saves the HMAC and the
-   * claim parsing on every later call with it.
+   * says; whether a staff token's account still is what it says (StaffSessions), and whether a member token's
+   * session is still live (AuthGuard), is asked of the database on every call, never remembered here. So
+   * remembering a token changes no answer; it saves the HMAC and the claim parsing on every later call with it.
    */
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
@@ -47,12 +52,12 @@ export class TokenService {
   }
 
   async signMember(auth: Omit<MemberAuth, 'kind'>): Promise<string> {
-    return new SignJWT({ typ: 'member', mid: auth.memberId })
+    return new SignJWT({ typ: 'member', mid: auth.memberId, sid: auth.sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(auth.identity)
       .setIssuer(ISSUER)
       .setIssuedAt()
-      .setExpirationTime(MEMBER_TOKEN_TTL)
+      .setExpirationTime(`${MEMBER_TOKEN_TTL_SECONDS}s`)
       .sign(await this.signingKey());
   }
 
@@ -90,8 +95,14 @@ export class TokenService {
 }
 
 function authOf(payload: JWTPayload): RequestAuth {
-  if (payload.typ === 'member' && typeof payload.sub === 'string') {
-    return { kind: 'member', identity: payload.sub, memberId: typeof payload.mid === 'string' ? payload.mid : null };
+  // A member token without a session (signed before sessions existed) is not a member token any more.
+  if (payload.typ === 'member' && typeof payload.sub === 'string' && typeof payload.sid === 'string') {
+    return {
+      kind: 'member',
+      identity: payload.sub,
+      memberId: typeof payload.mid === 'string' ? payload.mid : null,
+      sessionId: payload.sid,
+    };
   }
   if (payload.typ === 'staff' && typeof payload.sub === 'string') {
     return {

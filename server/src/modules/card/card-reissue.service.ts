@@ -8,8 +8,10 @@ import { Clock } from '../../common/clock';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { execute, select, Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
+import { MemberSessionsService } from '../auth/member-sessions.service';
 import { PhoneVault } from '../identity/phone-vault';
 import { SmsOtpService } from '../identity/sms-otp.service';
+import { sessionHolder } from '../me/me.repository';
 import { MeService } from '../me/me.service';
 import { CARD_REISSUE_PER_MEMBER } from './card-limits';
 import { withNewCardNo } from './card-number';
@@ -29,6 +31,7 @@ export class CardReissueService {
     private readonly cardCodes: CardCodeService,
     private readonly limiter: RateLimiter,
     private readonly audit: AuditService,
+    private readonly sessions: MemberSessionsService,
     private readonly transactions: Transactions,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -48,7 +51,11 @@ export class CardReissueService {
     await this.otp.verify(body.phone, body.code, ip);
     await withNewCardNo((cardNo) =>
       this.transactions.run(async (tx) => {
-        const before = await select<{ card_no: string }>(tx, 'SELECT card_no FROM members WHERE id = ?', [memberId]);
+        const before = await select<{ card_no: string; openid: string | null }>(
+          tx,
+          'SELECT card_no, openid FROM members WHERE id = ?',
+          [memberId],
+        );
         const changed = await execute(
           tx,
           "UPDATE members SET card_no = ?, updated_at = ? WHERE id = ? AND phone_hash = ? AND status = 'active'",
@@ -56,6 +63,9 @@ export class CardReissueService {
         );
         if (changed === 0) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
         await this.cardCodes.replaceReference(tx, memberId);
+        // The lost phone's sessions end with its card; the session that proved the phone stays.
+        const openid = before[0]?.openid ?? null;
+        await this.sessions.endAll(tx, sessionHolder(memberId, { openid, phoneHash }), 'reissue', auth.sessionId);
         await this.audit.record(tx, {
           actor: { kind: 'member', id: memberId },
           action: 'member.card_reissue',

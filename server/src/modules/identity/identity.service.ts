@@ -3,17 +3,12 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { execute, Transactions } from '../../common/transactions';
-import { TokenService } from '../auth/token.service';
+import { type MemberLogin, MemberSessionsService } from '../auth/member-sessions.service';
 import { insertIfAbsent } from '../members/insert-if-absent';
 import { WECHAT_LOGIN_PER_IP } from './identity-limits';
 import { PhoneVault } from './phone-vault';
 import { SmsOtpService } from './sms-otp.service';
 import { WECHAT_API, type WechatApi } from './wechat.api';
-
-export interface MemberLogin {
-  token: string;
-  memberId: string | null;
-}
 
 /**
  * Member login (DOMAIN §1): a WeChat identity `wx:<openid>` from a wx.login() code, or on H5 a phone identity
@@ -25,7 +20,7 @@ export class IdentityService {
     @Inject(WECHAT_API) private readonly wechat: WechatApi,
     private readonly otp: SmsOtpService,
     private readonly vault: PhoneVault,
-    private readonly tokens: TokenService,
+    private readonly sessions: MemberSessionsService,
     private readonly limiter: RateLimiter,
     private readonly transactions: Transactions,
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -68,8 +63,8 @@ export class IdentityService {
     return this.login(`phone:${phoneHash}`, await this.activeMemberId('phone_hash', phoneHash));
   }
 
-  private async login(identity: string, memberId: string | null): Promise<MemberLogin> {
-    return { token: await this.tokens.signMember({ identity, memberId }), memberId };
+  private login(identity: string, memberId: string | null): Promise<MemberLogin> {
+    return this.sessions.open(identity, memberId);
   }
 
   private async activeMemberId(column: 'openid' | 'phone_hash', value: string): Promise<string | null> {

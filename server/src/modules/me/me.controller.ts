@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { MemberAuth } from '../../common/auth.types';
 import { Auth, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
 import { MeService } from './me.service';
+import { MySessionsService } from './my-sessions.service';
 import { ProfileService } from './profile.service';
 
 @Controller()
@@ -11,6 +12,7 @@ export class MeController {
   constructor(
     private readonly me: MeService,
     private readonly profile: ProfileService,
+    private readonly sessions: MySessionsService,
   ) {}
 
   @Route(routes.me)
@@ -37,5 +39,10 @@ export class MeController {
   @Route(routes.closeMe)
   async close(@Auth() member: MemberAuth, @ValidBody() _confirmed: unknown) {
     await this.profile.close(member);
+  }
+
+  @Route(routes.endMySessions)
+  endSessions(@Auth() member: MemberAuth) {
+    return this.sessions.endAll(member);
   }
 }

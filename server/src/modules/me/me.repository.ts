@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { MemberEntity } from '../../database/entities';
+import type { SessionHolder } from '../auth/member-sessions.repository';
 
 export interface EntryView {
   id: string;
@@ -47,6 +48,14 @@ export class MeRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Whose sessions are the member's: its own, and those of its login identities (WeChat, phone). */
+  async sessionHolderOf(manager: EntityManager, memberId: string): Promise<SessionHolder | null> {
+    const member = await manager
+      .getRepository(MemberEntity)
+      .findOne({ where: { id: memberId }, select: { id: true, openid: true, phoneHash: true } });
+    return member ? sessionHolder(member.id, member) : null;
+  }
+
   /** Points still held, grouped by the instant they expire, soonest first. */
   async expiring(memberId: string, limit: number): Promise<{ points: number; expiresAt: number }[]> {
     const rows = (await this.dataSource.query(
@@ -91,4 +100,13 @@ export class MeRepository {
       createdAt: Number(r.created_at),
     }));
   }
+}
+
+/** The sessions of a member and of the identities it logs in with. */
+export function sessionHolder(
+  memberId: string,
+  ids: { openid: string | null; phoneHash: string | null },
+): SessionHolder {
+  const identities = [ids.openid && `wx:${ids.openid}`, ids.phoneHash && `phone:${ids.phoneHash}`];
+  return { memberId, identities: identities.filter((identity): identity is string => Boolean(identity)) };
 }

@@ -8,9 +8,10 @@ import { Clock } from '../../common/clock';
 import { execute, select, Transactions } from '../../common/transactions';
 import { AuditLogEntity } from '../../database/entities';
 import { AuditService, type AuditActor } from '../audit/audit.service';
+import { MemberSessionsService } from '../auth/member-sessions.service';
 import { PhoneVault } from '../identity/phone-vault';
 import { ReferralService } from '../referral/referral.service';
-import { MeRepository } from './me.repository';
+import { MeRepository, sessionHolder } from './me.repository';
 import { MeService } from './me.service';
 
 /** What a closed account keeps as its name: the ledger stays for the books, the person does not (DOMAIN §15). */
@@ -44,6 +45,7 @@ export class ProfileService {
     private readonly audit: AuditService,
     private readonly vault: PhoneVault,
     private readonly referrals: ReferralService,
+    private readonly sessions: MemberSessionsService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
@@ -152,8 +154,7 @@ export class ProfileService {
 
   /**
    * Closes the account (DOMAIN §15): the personal data is erased (name anonymised, phone, WeChat ids and
-   * birthday cleared), the ledger stays for the books, and the member's tokens stop working (they resolve
-   * to no active member). The audit entry names no personal data.
+   * birthday cleared), the ledger stays for the books, and the member's sessions end with it. The audit entry names no personal data.
    */
   async close(auth: MemberAuth): Promise<void> {
     const memberId = await this.me.memberIdOf(auth);
@@ -175,6 +176,7 @@ export class ProfileService {
       const { phone_hash: phoneHash, openid } = identities[0] ?? { phone_hash: null, openid: null };
       if (phoneHash) await execute(tx, 'DELETE FROM sms_codes WHERE phone_hash = ?', [phoneHash]);
       if (openid) await execute(tx, 'DELETE FROM wechat_accounts WHERE openid = ?', [openid]);
+      await this.sessions.endAll(tx, sessionHolder(memberId, { openid, phoneHash }), 'closed');
       // Earlier profile changes named the person in the audit log: what they were is erased too.
       await tx
         .getRepository(AuditLogEntity)

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
 import { Auth, Route, ValidBody } from '../../common/route.decorators';
+import { MySessionsService } from '../me/my-sessions.service';
 import { ProfileService } from '../me/profile.service';
 import { MembersService } from './members.service';
 import { RequestOrigin } from './request-origin.decorator';
@@ -15,6 +16,7 @@ export class MembersController {
     private readonly members: MembersService,
     private readonly scenes: ScenesService,
     private readonly profile: ProfileService,
+    private readonly memberSessions: MySessionsService,
   ) {}
 
   @Route(routes.joinMember)
@@ -45,5 +47,10 @@ export class MembersController {
     @ValidBody() body: z.output<typeof AdminUpdateMemberBody>,
   ) {
     return this.profile.adminUpdate(staff, id, body);
+  }
+
+  @Route(routes.adminMemberSessionsEnd)
+  endSessions(@Auth() staff: StaffAuth, @Param('id') id: string) {
+    return this.memberSessions.endAllByHeadquarters(staff, id);
   }
 }

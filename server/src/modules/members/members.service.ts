@@ -10,7 +10,7 @@ import { newId } from '../../common/ids';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { execute, select, Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
-import { TokenService } from '../auth/token.service';
+import { MemberSessionsService } from '../auth/member-sessions.service';
 import { CardCodeService } from '../card/card-code.service';
 import { withNewCardNo } from '../card/card-number';
 import { CouponsService } from '../coupons/coupons.service';
@@ -69,7 +69,7 @@ export class MembersService {
     private readonly cardCodes: CardCodeService,
     private readonly referrals: ReferralService,
     private readonly audit: AuditService,
-    private readonly tokens: TokenService,
+    private readonly sessions: MemberSessionsService,
     private readonly me: MeService,
     private readonly limiter: RateLimiter,
     private readonly transactions: Transactions,
@@ -90,10 +90,14 @@ export class MembersService {
     const deviceHash = body.deviceId ? await this.vault.keyedHash('device', body.deviceId) : null;
     const attribution = await this.attribution(body.scene);
     const memberId = await withNewCardNo((cardNo) =>
-      this.transactions.run((tx) => this.create(tx, { body, joiner, phone, deviceHash, attribution, cardNo })),
+      this.transactions.run(async (tx) => {
+        const id = await this.create(tx, { body, joiner, phone, deviceHash, attribution, cardNo });
+        await this.sessions.joined(tx, [auth.identity, `phone:${phone.phoneHash}`], id);
+        return id;
+      }),
     );
-    const token = await this.tokens.signMember({ identity: auth.identity, memberId });
-    return { ...(await this.me.me({ kind: 'member', identity: auth.identity, memberId })), token };
+    const joined = { ...auth, memberId };
+    return { ...(await this.me.me(joined)), token: await this.sessions.accessToken(joined) };
   }
 
   private async create(
