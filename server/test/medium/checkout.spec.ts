@@ -5,7 +5,15 @@ import { hashPassword } from '../../src/common/password';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
 import { insertMember, memberToken, scalar, staffToken } from './fixtures';
 import { patchProgram } from './members.helpers';
-import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase, type TestResponse } from './test-app';
+import {
+  freshDatabase,
+  startTestApp,
+  TEST_DB,
+  TEST_KEYS,
+  type TestApp,
+  type TestDatabase,
+  type TestResponse,
+} from './test-app';
 
 jest.setTimeout(180_000);
 
@@ -752,6 +760,9 @@ describe(`refund approval outside dev mode on ${TEST_DB}`, () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
+    // The demo was seeded while the database ran in dev mode; the server now runs outside it.
+    const seeded = await startTestApp(db.config, { tokenSecret: TEST_KEYS.tokenSecret, dataKey: TEST_KEYS.dataKey });
+    await seeded.close();
     app = await startTestApp(db.config, { dev: false });
   });
 

@@ -238,7 +238,12 @@ describe(`foundation on ${TEST_DB}`, () => {
       try {
         const response = await app.request({ method: 'POST', url: '/api/dev/login', payload: { openid: 'o-new' } });
         expect(response.status).toBe(200);
-        expect(response.body).toEqual({ token: expect.any(String), memberId: null });
+        expect(response.body).toEqual({
+          token: expect.any(String),
+          memberId: null,
+          refreshToken: expect.any(String),
+          expiresIn: 3600,
+        });
       } finally {
         await app.close();
       }

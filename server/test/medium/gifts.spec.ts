@@ -415,7 +415,12 @@ describe(`gifts on ${TEST_DB}`, () => {
         window: { kind: 'lastMonthOfQuarter' },
       });
       const erin = await member(100);
-      const setClock = (now: string) => app.request({ method: 'PUT', url: '/api/dev/clock', payload: { now } });
+      // A member's access token lives an hour of the clock; months later the app has logged in again.
+      const setClock = async (now: string) => {
+        const moved = await app.request({ method: 'PUT', url: '/api/dev/clock', payload: { now } });
+        erin.token = await memberToken(app, erin);
+        return moved;
+      };
       try {
         expect((await setClock('2026-05-31T23:59:00+08:00')).status).toBe(200);
         expect(await redeem(erin, giftId)).toMatchObject({ status: 409, body: { code: 'OUTSIDE_EXCHANGE_WINDOW' } });

@@ -269,6 +269,8 @@ describe(`referral on ${TEST_DB}`, () => {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: url,
         HUIKA_ADMIN_PASSWORD: 'admin-password',
+        // The test app runs in dev mode, whose keys are kept in the database.
+        HUIKA_DEV: 'true',
         LOG_PRETTY: 'false',
       },
       encoding: 'utf8',
