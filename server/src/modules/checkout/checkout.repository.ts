@@ -65,6 +65,18 @@ const PURCHASE_COLUMNS = `id, store_id, receipt_no, member_id, paid_fen, refunde
   spend_posting_id, tier_before, tier_after, status, gross_fen, discount_fen, coupon_fen, points_cash_fen, balance_paid_fen,
   payable_fen, created_at`;
 
+/** A purchase row's totals, as the API answers them. */
+function totalsOf(r: Record<string, unknown>) {
+  return {
+    grossFen: n(r.gross_fen),
+    discountFen: n(r.discount_fen),
+    couponFen: n(r.coupon_fen),
+    pointsCashFen: n(r.points_cash_fen),
+    balancePaidFen: n(r.balance_paid_fen),
+    payableFen: n(r.payable_fen),
+  };
+}
+
 function toPurchase(r: Record<string, unknown>): PurchaseRow {
   return {
     id: String(r.id),
@@ -81,12 +93,7 @@ function toPurchase(r: Record<string, unknown>): PurchaseRow {
     tierBefore: String(r.tier_before),
     tierAfter: String(r.tier_after),
     status: r.status as PurchaseRow['status'],
-    grossFen: n(r.gross_fen),
-    discountFen: n(r.discount_fen),
-    couponFen: n(r.coupon_fen),
-    pointsCashFen: n(r.points_cash_fen),
-    balancePaidFen: n(r.balance_paid_fen),
-    payableFen: n(r.payable_fen),
+    ...totalsOf(r),
     createdAt: n(r.created_at),
   };
 }
@@ -446,14 +453,7 @@ export class CheckoutRepository {
           storeId: String(r.store_id),
           storeName: String(r.store_name),
           receiptNo: String(r.receipt_no),
-          totals: {
-            grossFen: n(r.gross_fen),
-            discountFen: n(r.discount_fen),
-            couponFen: n(r.coupon_fen),
-            pointsCashFen: n(r.points_cash_fen),
-            balancePaidFen: n(r.balance_paid_fen),
-            payableFen: n(r.payable_fen),
-          },
+          totals: totalsOf(r),
           pointsEarned: n(r.points_earned),
           pointsSpent: n(r.points_spent),
           refundedFen: n(r.refunded_fen),
