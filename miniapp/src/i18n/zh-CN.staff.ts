@@ -116,6 +116,9 @@ export const zhCNStaff = {
     confirming: '正在提交…',
     retry: '重试提交',
     expired: '结账已超时，请重新识别会员',
+    /** A member found by card number and phone digits: the checkout earns points and spends nothing. */
+    earnOnlyTitle: '本单仅累积积分',
+    earnOnlyLead: '通过卡号查询的会员不能使用积分、优惠券或储值。如需使用，请会员出示动态会员码后重新识别。',
   },
   receipt: {
     heading: '收款成功',
@@ -210,6 +213,8 @@ export const zhCNStaff = {
       POINTS_NOT_ALLOWED: '本单不可使用积分抵现',
       POINTS_INSUFFICIENT: '会员积分不足',
       BALANCE_INSUFFICIENT: '储值余额不足',
+      SPEND_NEEDS_CARD_CODE: '使用积分或优惠券需扫描会员动态码',
+      BALANCE_NEEDS_CARD_CODE: '储值支付需扫描会员动态码',
       DUPLICATE_RECEIPT: '小票号重复，请重新提交',
       PURCHASE_NOT_FOUND: '本店没有该小票号的订单',
       REFUND_EXCEEDS_PURCHASE: '退款数量超过可退数量',

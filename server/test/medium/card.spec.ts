@@ -284,6 +284,78 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
     });
   });
 
+  describe('a manual lookup earns only', () => {
+    const basket = [{ sku: 'SKU-M', name: '围巾', unitPriceFen: 10_000, quantity: 1 }];
+    let receipts = 0;
+    const quote = (checkoutToken: string, extra: Record<string, unknown> = {}) =>
+      request({
+        method: 'POST',
+        url: '/api/pos/quotes',
+        headers: cashier,
+        payload: { checkoutToken, lines: basket, ...extra },
+      });
+    const purchase = (checkoutToken: string, extra: Record<string, unknown> = {}) =>
+      request({
+        method: 'POST',
+        url: '/api/pos/purchases',
+        headers: { ...cashier, 'idempotency-key': `manual-${Math.random()}` },
+        payload: {
+          checkoutToken,
+          storeId: cashierAuth.storeId,
+          receiptNo: `M-${Date.now()}-${(receipts += 1)}`,
+          lines: basket,
+          ...extra,
+        },
+      });
+
+    it('refuses points, coupons and stored value after a card-number lookup, and posts the earning', async () => {
+      const member = await joinedMember(harness);
+      // Points to spend, earned at an earlier visit with the dynamic code.
+      await dataSource().query('UPDATE members SET points_balance = 500 WHERE id = ?', [member.id]);
+      const manual = await scan({ cardNo: member.cardNo, phoneLast4: member.phone.slice(-4) });
+      expect(manual).toMatchObject({ status: 200, body: { lookup: 'manual' } });
+      const { checkoutToken, member: atTill } = manual.body as ScanBody & { member: { coupons: { id: string }[] } };
+      const couponId = atTill.coupons[0]?.id;
+      expect(couponId).toBeDefined();
+
+      for (const spend of [{ pointsToUse: 100 }, { couponIds: [couponId] }]) {
+        expect(await quote(checkoutToken, spend)).toMatchObject({
+          status: 403,
+          body: { code: 'SPEND_NEEDS_CARD_CODE' },
+        });
+        expect(await purchase(checkoutToken, spend)).toMatchObject({
+          status: 403,
+          body: { code: 'SPEND_NEEDS_CARD_CODE' },
+        });
+      }
+      for (const call of [quote, purchase]) {
+        expect(await call(checkoutToken, { payWithBalanceFen: 100 })).toMatchObject({
+          status: 403,
+          body: { code: 'BALANCE_NEEDS_CARD_CODE' },
+        });
+      }
+      // Nothing was written: no purchase, the points and the coupon are where they were.
+      expect(await scalar(dataSource(), 'SELECT COUNT(*) FROM purchases WHERE member_id = ?', [member.id])).toBe(0);
+      expect(await scalar(dataSource(), 'SELECT points_balance FROM members WHERE id = ?', [member.id])).toBe(500);
+      expect(
+        await scalar(dataSource(), "SELECT COUNT(*) FROM coupons WHERE id = ? AND status = 'available'", [couponId]),
+      ).toBe(1);
+
+      // The same checkout earns.
+      expect(await quote(checkoutToken)).toMatchObject({ status: 200, body: { totals: { payableFen: 10_000 } } });
+      const earned = await purchase(checkoutToken);
+      expect(earned).toMatchObject({ status: 201, body: { pointsSpent: 0, totals: { couponFen: 0 } } });
+      expect((earned.body as { pointsEarned: number }).pointsEarned).toBeGreaterThan(0);
+
+      // The dynamic code from the member's phone spends them.
+      const scanned = await scan({ code: (await cardCode(member)).code });
+      expect(scanned).toMatchObject({ status: 200, body: { lookup: 'code' } });
+      const spent = await quote((scanned.body as ScanBody).checkoutToken, { couponIds: [couponId], pointsToUse: 100 });
+      expect(spent).toMatchObject({ status: 200, body: { pointsSpent: 100 } });
+      expect((spent.body as { totals: { couponFen: number } }).totals.couponFen).toBeGreaterThan(0);
+    });
+  });
+
   describe('reissue', () => {
     const sms = () => harness.app.huika.app.get<DevSmsProvider>(SMS_PROVIDER);
 

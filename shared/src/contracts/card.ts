@@ -64,6 +64,11 @@ export const PosScanResponse = z.object({
   /** Identifies the member for this checkout at this till (10 minutes). */
   checkoutToken: z.string(),
   checkoutTokenExpiresAt: IsoDateTime,
+  /**
+   * How the member was found: `code`, the dynamic QR code; `manual`, the card number with the phone's last 4
+   * digits. A manual checkout earns only: spending points, coupons or stored value needs the dynamic code.
+   */
+  lookup: z.enum(['code', 'manual']),
   member: PosMember,
 });
 

@@ -100,10 +100,10 @@ describe(`the staff pages (${TEST_DB})`, () => {
     await page.locator('.checkout-line__plus').click();
     await page.locator('.amount-list__row--payable', { hasText: '¥398.00' }).waitFor();
     await page.locator('.checkout__confirm', { hasText: '确认收款 ¥398.00' }).waitFor();
-    // The join gift (¥10 off from ¥50) is among the member's coupons; applied, the quote takes it off.
-    await page.locator('.checkout__coupon', { hasText: '¥10 入会礼券' }).click();
-    await page.locator('.amount-list__row', { hasText: '-¥10.00' }).waitFor();
-    await page.locator('.amount-list__row--payable', { hasText: '¥388.00' }).waitFor();
+    // Found by card number, the member earns only: no coupons or points are offered.
+    await page.locator('.checkout__earn-only', { hasText: '本单仅累积积分' }).waitFor();
+    expect(await page.locator('.checkout__coupon').count()).toBe(0);
+    expect(await page.locator('.checkout__points').count()).toBe(0);
     await pageShot(page, 'staff-checkout', { keepScroll: true });
 
     expect(unexpectedErrors(errors, [401, 404])).toEqual([]);
@@ -123,6 +123,14 @@ describe(`the staff pages (${TEST_DB})`, () => {
 
     await page.locator('.checkout__mode--quick').click();
     await page.locator('.checkout__quick-input input').fill('1200');
+    await page.locator('.amount-list__row--payable', { hasText: '¥1,200.00' }).waitFor();
+    // Scanned with the dynamic code, the coupons can be spent: the join gift (¥10 off from ¥50) applied takes
+    // ¥10 off the quote; taken off again, the basket is back to ¥1,200.
+    expect(await page.locator('.checkout__earn-only').count()).toBe(0);
+    await page.locator('.checkout__coupon', { hasText: '¥10 入会礼券' }).click();
+    await page.locator('.amount-list__row', { hasText: '-¥10.00' }).waitFor();
+    await page.locator('.amount-list__row--payable', { hasText: '¥1,190.00' }).waitFor();
+    await page.locator('.checkout__coupon', { hasText: '¥10 入会礼券' }).click();
     await page.locator('.amount-list__row--payable', { hasText: '¥1,200.00' }).waitFor();
     await page.getByText('+1,200').waitFor();
     await pageShot(page, 'staff-checkout-quick');

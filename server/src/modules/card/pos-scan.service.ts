@@ -86,6 +86,7 @@ export class PosScanService {
     return {
       checkoutToken: checkout.token,
       checkoutTokenExpiresAt: new Date(checkout.expiresAt).toISOString(),
+      lookup: cardCode ? 'code' : 'manual',
       member: {
         id: member.id,
         cardNo: member.card_no,

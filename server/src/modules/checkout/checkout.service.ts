@@ -39,6 +39,7 @@ import { tierOf, TierService } from '../tiers/tier.service';
 import { isBirthday, isMemberDay, startOfLocalDay } from './calendar';
 import { CheckoutRepository, type MemberAtTill } from './checkout.repository';
 import { approverRefusal } from './refund-approval';
+import { manualCheckoutRefusal, type TillSpending } from './manual-checkout';
 
 type Quote = z.output<typeof QuoteBody>;
 type Purchase = z.output<typeof PurchaseBody>;
@@ -74,7 +75,8 @@ export class CheckoutService {
   ) {}
 
   async quote(staff: StaffAuth, body: Quote) {
-    const { memberId } = await this.checkoutTokens.verify(body.checkoutToken, staff);
+    const { memberId, cardCodeHash } = await this.checkoutTokens.verify(body.checkoutToken, staff);
+    refuseManualSpending(cardCodeHash !== null, body);
     return this.transactions.run(async (tx) => {
       const [program, member, running] = await together([
         this.program.get(tx),
@@ -129,12 +131,7 @@ export class CheckoutService {
           this.campaigns.runningAt(tx, now),
           seen ? this.tiers.factsBefore(tx, seen, memberId, now) : Promise.resolve(null),
         ]);
-        if ((body.payWithBalanceFen ?? 0) > 0 && !cardCodeHash) {
-          throw new AppError(
-            'BALANCE_NEEDS_CARD_CODE',
-            'paying with stored value needs the dynamic card code, not the card number',
-          );
-        }
+        refuseManualSpending(cardCodeHash !== null, body);
         this.assertUsable(program, member);
         // A campaign's budget is spent atomically; one that ran out since the reads is priced without, and
         // the next best campaign (if any) must then have budget of its own.
@@ -546,4 +543,14 @@ export class CheckoutService {
       throw error;
     }
   }
+}
+
+const MANUAL_SPENDING_MESSAGE = {
+  BALANCE_NEEDS_CARD_CODE: 'paying with stored value needs the dynamic card code, not the card number',
+  SPEND_NEEDS_CARD_CODE: 'a card found by number earns only: spending points or coupons needs the dynamic card code',
+} as const;
+
+function refuseManualSpending(scannedCardCode: boolean, spending: TillSpending): void {
+  const refusal = manualCheckoutRefusal(scannedCardCode, spending);
+  if (refusal) throw new AppError(refusal, MANUAL_SPENDING_MESSAGE[refusal]);
 }

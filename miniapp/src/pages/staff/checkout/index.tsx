@@ -275,39 +275,46 @@ function CheckoutForm({ scan }: { scan: ScanResult }) {
         )}
       </View>
 
-      <View className="checkout__card">
-        <Text className="checkout__label">{c.couponsTitle}</Text>
-        {member.coupons.length === 0 ? (
-          <Text className="checkout__hint">{tStaff.member.noCoupons}</Text>
-        ) : (
-          <View className="checkout__coupons">
-            {member.coupons.map((coupon) => (
-              <Text
-                key={coupon.id}
-                className={`checkout__coupon ${draft.couponIds.includes(coupon.id) ? 'checkout__coupon--on' : ''}`}
-                onClick={() => toggleCoupon(coupon.id)}
-              >
-                {coupon.name}
-              </Text>
-            ))}
-          </View>
-        )}
-        <View className="checkout__points-head">
-          <Text className="checkout__label">{c.pointsTitle}</Text>
-          <Text className="checkout__hint">
-            {interpolate(c.pointsAvailable, { points: formatPoints(member.points) })}
-          </Text>
+      {scan.lookup === 'manual' ? (
+        <View className="checkout__card checkout__earn-only" role="note">
+          <Text className="checkout__label">{c.earnOnlyTitle}</Text>
+          <Text className="checkout__hint">{c.earnOnlyLead}</Text>
         </View>
-        <Input
-          className="checkout__points"
-          type="number"
-          value={draft.points}
-          placeholder={c.pointsPlaceholder}
-          maxlength={9}
-          disabled={member.points <= 0}
-          onInput={(event) => update({ points: event.detail.value })}
-        />
-      </View>
+      ) : (
+        <View className="checkout__card">
+          <Text className="checkout__label">{c.couponsTitle}</Text>
+          {member.coupons.length === 0 ? (
+            <Text className="checkout__hint">{tStaff.member.noCoupons}</Text>
+          ) : (
+            <View className="checkout__coupons">
+              {member.coupons.map((coupon) => (
+                <Text
+                  key={coupon.id}
+                  className={`checkout__coupon ${draft.couponIds.includes(coupon.id) ? 'checkout__coupon--on' : ''}`}
+                  onClick={() => toggleCoupon(coupon.id)}
+                >
+                  {coupon.name}
+                </Text>
+              ))}
+            </View>
+          )}
+          <View className="checkout__points-head">
+            <Text className="checkout__label">{c.pointsTitle}</Text>
+            <Text className="checkout__hint">
+              {interpolate(c.pointsAvailable, { points: formatPoints(member.points) })}
+            </Text>
+          </View>
+          <Input
+            className="checkout__points"
+            type="number"
+            value={draft.points}
+            placeholder={c.pointsPlaceholder}
+            maxlength={9}
+            disabled={member.points <= 0}
+            onInput={(event) => update({ points: event.detail.value })}
+          />
+        </View>
+      )}
 
       <View className="checkout__card checkout__summary">
         <Text className="checkout__label">{c.quoteTitle}</Text>
