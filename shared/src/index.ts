@@ -1,6 +1,7 @@
 export * from './contracts';
 export * from './errors';
 export * from './money';
+export * from './multiplier';
 export * from './openapi';
 export * from './pricing';
 export * from './program';

@@ -62,7 +62,7 @@ describe('pricing on the default program (DOMAIN §3, §7, §8)', () => {
     expect(goldOnMemberDay.totals.payableFen).toBe(80000);
     expect(goldOnMemberDay.discount.source).toBe('tier');
     // A campaign better than the tier wins instead.
-    const campaign = { id: 'c1', name: '周年庆', discountPercent: 75, pointsMultiplier: null };
+    const campaign = { id: 'c1', name: '周年庆', discountPercent: 75, pointsMultiplierHundredths: null };
     expect(priceBasket(input({ lines: [line], tier: tier('gold'), campaigns: [campaign] })).discount).toEqual({
       source: 'campaign',
       percent: 75,
@@ -85,11 +85,12 @@ describe('pricing on the default program (DOMAIN §3, §7, §8)', () => {
     expect(earned('gold', true)).toBe(80 * 3);
     expect(earned('diamond', true)).toBe(70 * 5);
     expect(earned('diamond', false)).toBe(70);
-    const double = { id: 'd', name: '双倍积分日', discountPercent: null, pointsMultiplier: 2 };
+    const double = { id: 'd', name: '双倍积分日', discountPercent: null, pointsMultiplierHundredths: 200 };
     expect(
       priceBasket(input({ lines: [line], tier: tier('gold'), isBirthday: true, campaigns: [double] })).multiplier,
     ).toEqual({
       value: 3,
+      factors: [300],
       sources: ['birthday'],
     });
   });

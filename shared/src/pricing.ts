@@ -1,4 +1,5 @@
 import { prorate } from './money';
+import { MULTIPLIER_SCALE, multiplierHundredths, multiplyPoints } from './multiplier';
 import type { ProgramConfig, Tier } from './program';
 
 /**
@@ -26,8 +27,8 @@ export interface ActiveCampaign {
   name: string;
   /** Price paid on eligible lines in percent (90 = 9折); null when the campaign gives no discount. */
   discountPercent: number | null;
-  /** Points multiplier (2 = double points); null when the campaign gives no extra points. */
-  pointsMultiplier: number | null;
+  /** Points multiplier in whole hundredths (200 = double points); null when the campaign gives no extra points. */
+  pointsMultiplierHundredths: number | null;
 }
 
 /** What a coupon takes off, computed by the coupon engine; the seam where coupons plug in. */
@@ -85,7 +86,11 @@ export interface PricingResult {
   pointsSpent: number;
   pointsEarned: number;
   discount: { source: DiscountSource | null; percent: number; campaignId: string | null };
-  multiplier: { value: number; sources: string[] };
+  /**
+   * The multiplier applied: `factors` in whole hundredths (one per source, multiplied together), and `value`,
+   * their product as a decimal, for display only; points are computed from the factors.
+   */
+  multiplier: { value: number; factors: number[]; sources: string[] };
   /** The requested points were more than the order allows (minimum order, maximum share). */
   pointsClamped: boolean;
 }
@@ -120,28 +125,36 @@ export function bestDiscount(
   return best;
 }
 
-/** Highest multiplier wins unless the program stacks them (DOMAIN §3). */
+/**
+ * Highest multiplier wins unless the program stacks them (DOMAIN §3). Tier and birthday multipliers are
+ * converted from their decimal form here, once; campaign multipliers arrive in hundredths.
+ */
 export function earningMultiplier(
   tier: Tier,
   program: ProgramConfig,
   isBirthday: boolean,
   campaigns: ActiveCampaign[],
 ): PricingResult['multiplier'] {
-  const candidates: { value: number; source: string }[] = [{ value: tier.pointsMultiplier, source: 'tier' }];
-  if (isBirthday && tier.birthdayMultiplier > 1)
-    candidates.push({ value: tier.birthdayMultiplier, source: 'birthday' });
+  const candidates: { hundredths: number; source: string }[] = [
+    { hundredths: multiplierHundredths(tier.pointsMultiplier), source: 'tier' },
+  ];
+  if (isBirthday) candidates.push({ hundredths: multiplierHundredths(tier.birthdayMultiplier), source: 'birthday' });
   for (const campaign of campaigns) {
-    if (campaign.pointsMultiplier !== null && campaign.pointsMultiplier > 1) {
-      candidates.push({ value: campaign.pointsMultiplier, source: `campaign:${campaign.id}` });
+    if (campaign.pointsMultiplierHundredths !== null) {
+      candidates.push({ hundredths: campaign.pointsMultiplierHundredths, source: `campaign:${campaign.id}` });
     }
   }
-  const extra = candidates.filter((c) => c.value > 1);
-  if (extra.length === 0) return { value: 1, sources: [] };
-  if (program.earning.stackMultipliers) {
-    return { value: extra.reduce((product, c) => product * c.value, 1), sources: extra.map((c) => c.source) };
-  }
-  const top = extra.reduce((a, b) => (b.value > a.value ? b : a));
-  return { value: top.value, sources: [top.source] };
+  const extra = candidates.filter((c) => c.hundredths > MULTIPLIER_SCALE);
+  if (extra.length === 0) return { value: 1, factors: [], sources: [] };
+  const chosen = program.earning.stackMultipliers
+    ? extra
+    : [extra.reduce((a, b) => (b.hundredths > a.hundredths ? b : a))];
+  const factors = chosen.map((c) => c.hundredths);
+  return {
+    value: factors.reduce((product, factor) => product * factor, 1) / MULTIPLIER_SCALE ** factors.length,
+    factors,
+    sources: chosen.map((c) => c.source),
+  };
 }
 
 function validate(lines: BasketLine[], pointsToUse: number, payWithBalanceFen: number): void {
@@ -164,8 +177,8 @@ function validate(lines: BasketLine[], pointsToUse: number, payWithBalanceFen: n
 /**
  * Prices a basket. Order of deductions: member discount on eligible lines → coupons → points as cash
  * (within the minimum order and the maximum share) → stored value; what is left is payable in money.
- * Points are earned on what was paid for eligible lines, rounded down per order, times the multiplier,
- * within the per-order and daily caps.
+ * Points are earned on what was paid for eligible lines, rounded down per order, times the multiplier
+ * (in hundredths, rounded down once more), within the per-order and daily caps.
  */
 export function priceBasket(input: PricingInput): PricingResult {
   const { lines, program, tier } = input;
@@ -230,8 +243,10 @@ export function priceBasket(input: PricingInput): PricingResult {
   const multiplier = earningMultiplier(tier, program, input.isBirthday, input.campaigns);
   const eligiblePaid = lines.reduce((sum, line, i) => sum + (isEligible(line) ? (linePaid[i] ?? 0) : 0), 0);
   const base = Math.floor((eligiblePaid * program.earning.pointsPerYuan) / 100);
-  // Stacked multipliers could take a basket at its bound past a safe integer: no order earns more than this.
-  let pointsEarned = Math.min(Math.floor(base * multiplier.value), MAX_POINTS_PER_ORDER);
+  // Integer arithmetic, rounded down once (multiplyPoints). Stacked multipliers could take a basket at its
+  // bound past a safe integer: no order earns more than this.
+  const multiplied = multiplyPoints(base, multiplier.factors);
+  let pointsEarned = multiplied > BigInt(MAX_POINTS_PER_ORDER) ? MAX_POINTS_PER_ORDER : Number(multiplied);
   if (program.earning.perOrderCap !== null) pointsEarned = Math.min(pointsEarned, program.earning.perOrderCap);
   if (program.earning.dailyCap !== null) {
     pointsEarned = Math.max(0, Math.min(pointsEarned, program.earning.dailyCap - input.earnedToday));

@@ -59,3 +59,32 @@ export async function scalar(dataSource: DataSource, sql: string, params: unknow
   const first = rows[0];
   return first ? Number(Object.values(first)[0]) : 0;
 }
+
+/** The id of the seeded store with this code. */
+export async function storeIdOf(dataSource: DataSource, code: string): Promise<string> {
+  const rows = (await dataSource.query('SELECT id FROM stores WHERE code = ?', [code])) as { id: string }[];
+  const id = rows[0]?.id;
+  if (!id) throw new Error(`no store ${code}`);
+  return id;
+}
+
+/** The member shows the card's dynamic code and the cashier scans it: the checkout token of that scan. */
+export async function scannedCheckoutToken(
+  app: TestApp,
+  cashier: string,
+  member: { id: string; openid: string },
+): Promise<string> {
+  const card = await app.request({
+    method: 'GET',
+    url: '/api/me/card-code',
+    headers: { authorization: `Bearer ${await memberToken(app, member)}` },
+  });
+  const scanned = await app.request({
+    method: 'POST',
+    url: '/api/pos/scan',
+    headers: { authorization: `Bearer ${cashier}` },
+    payload: { code: (card.body as { code: string }).code },
+  });
+  if (scanned.status !== 200) throw new Error(`scan: ${scanned.status} ${JSON.stringify(scanned.body)}`);
+  return (scanned.body as { checkoutToken: string }).checkoutToken;
+}

@@ -1,7 +1,7 @@
 import { MAX_BASKET_FEN } from '@huika/shared';
 import fc from 'fast-check';
 import mysql2 from 'mysql2';
-import { insertMember, memberToken, scalar, staffToken } from './fixtures';
+import { insertMember, memberToken, scalar, scannedCheckoutToken, staffToken } from './fixtures';
 import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase } from './test-app';
 
 jest.setTimeout(300_000);
@@ -85,21 +85,7 @@ describe.each(variants)(`money at the contract's bounds on ${TEST_DB}, with $nam
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
-  async function checkoutToken(member: { id: string; openid: string }): Promise<string> {
-    const card = await app.request({
-      method: 'GET',
-      url: '/api/me/card-code',
-      headers: auth(await memberToken(app, member)),
-    });
-    const scanned = await app.request({
-      method: 'POST',
-      url: '/api/pos/scan',
-      headers: auth(cashier),
-      payload: { code: (card.body as { code: string }).code },
-    });
-    expect(scanned.status).toBe(200);
-    return (scanned.body as { checkoutToken: string }).checkoutToken;
-  }
+  const checkoutToken = (member: { id: string; openid: string }) => scannedCheckoutToken(app, cashier, member);
 
   function purchase(token: string, lines: Line[]) {
     receipt += 1;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, PaginationQuery, paginated } from './common';
+import { multiplierSchema } from '../multiplier';
 import { defineRoute } from './route';
 
 const Fen = z.number().int().min(0).max(1_000_000_000);
@@ -156,8 +157,8 @@ export const CampaignBody = z.object({
   kind: z.enum(['discount', 'doublePoints']),
   /** For discount campaigns: price paid in percent (85 = 8.5折). */
   discountPercent: z.number().int().min(1).max(99).optional(),
-  /** For points campaigns: the multiplier (2 = double points). */
-  pointsMultiplier: z.number().min(1.1).max(20).optional(),
+  /** For points campaigns: the multiplier (2 = double points), at most two decimals (1.15). */
+  pointsMultiplier: multiplierSchema(1.1, 20).optional(),
   startsAt: IsoDateTime,
   endsAt: IsoDateTime,
   /** Days of the month it runs on; every day when omitted. */

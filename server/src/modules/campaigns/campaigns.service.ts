@@ -1,4 +1,10 @@
-import type { ActiveCampaign, CampaignBody, CampaignPatch, ProgramConfig } from '@huika/shared';
+import {
+  type ActiveCampaign,
+  type CampaignBody,
+  type CampaignPatch,
+  multiplierHundredths,
+  type ProgramConfig,
+} from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
@@ -95,7 +101,8 @@ export class CampaignsService {
         id: c.id,
         name: c.name,
         discountPercent: c.discountPercent,
-        pointsMultiplier: c.pointsMultiplier,
+        // DECIMAL(6,2) holds exact hundredths; MariaDB answers "1.15", SQLite 1.15: either converts exactly.
+        pointsMultiplierHundredths: c.pointsMultiplier === null ? null : multiplierHundredths(c.pointsMultiplier),
       }));
   }
 

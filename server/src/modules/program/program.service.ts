@@ -1,4 +1,4 @@
-import { type ProgramConfig, ProgramConfigSchema, defaultProgramConfig } from '@huika/shared';
+import { type ProgramConfig, StoredProgramConfigSchema, defaultProgramConfig } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { select } from '../../common/transactions';
@@ -42,7 +42,9 @@ export class ProgramService {
     ]);
     const text = rows[0]?.config ?? null;
     if (this.parsed && this.parsed.text === text) return this.parsed.config;
-    const config = deepFreeze(ProgramConfigSchema.parse(text === null ? defaultProgramConfig() : JSON.parse(text)));
+    const config = deepFreeze(
+      StoredProgramConfigSchema.parse(text === null ? defaultProgramConfig() : JSON.parse(text)),
+    );
     this.parsed = { text, config };
     return config;
   }
