@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   HUIKA_DATA_KEY: z.string().min(32).optional(),
   HUIKA_DATA_KEY_FILE: z.string().min(1).optional(),
   HUIKA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  HUIKA_MEMBER_READ_BURST: z.coerce.number().int().min(1).max(100_000).default(120),
+  HUIKA_MEMBER_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag.optional(),
 });
@@ -49,6 +51,19 @@ export type DatabaseConfig =
       /** MariaDB's Unix socket (`?socket=/run/mysqld/mysqld.sock`): on the same host, cheaper than TCP. */
       socketPath?: string;
     };
+
+/**
+ * The per-instance limit on a member's reads (common/rate-limit/member-read-limiter.ts): a burst of
+ * `burst` calls, then `perMinute` a minute.
+ */
+export interface MemberReadLimitConfig {
+  burst: number;
+  perMinute: number;
+  /** Members (or not-yet-member logins) remembered at most; the least recently seen are forgotten first. */
+  maxKeys?: number;
+  /** Milliseconds of a monotonic clock (performance.now unless a test drives it). */
+  now?: () => number;
+}
 
 /** The mini-program's WeChat API access (member login, phone numbers). */
 export interface WechatConfig {
@@ -81,6 +96,8 @@ export interface AppConfig {
   dataKey?: string | undefined;
   h5Dir: string;
   bodyLimitBytes: number;
+  /** Optional so that hand-built configurations (tests) may leave it out: the defaults apply. */
+  memberReads?: MemberReadLimitConfig;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   logPretty: boolean;
   version: string;
@@ -248,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     dataKey,
     h5Dir: e.HUIKA_H5_DIR ? resolve(e.HUIKA_H5_DIR) : resolve(REPO_ROOT, 'miniapp', 'dist', 'h5'),
     bodyLimitBytes: e.HUIKA_BODY_LIMIT_BYTES,
+    memberReads: { burst: e.HUIKA_MEMBER_READ_BURST, perMinute: e.HUIKA_MEMBER_READS_PER_MINUTE },
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? Boolean(process.stdout.isTTY),
     version: readVersion(),

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Connection } from 'mysql2';
 import { newId } from '../../src/common/ids';
 import type { TestApp } from './test-app';
 import { MemberSessionsService } from '../../src/modules/auth/member-sessions.service';
@@ -87,4 +88,21 @@ export async function scannedCheckoutToken(
   });
   if (scanned.status !== 200) throw new Error(`scan: ${scanned.status} ${JSON.stringify(scanned.body)}`);
   return (scanned.body as { checkoutToken: string }).checkoutToken;
+}
+
+/**
+ * The SQL the app sends while `run` runs: on MariaDB each round trip to the server (a batch of statements
+ * sent together is one), on SQLite each statement TypeORM runs.
+ */
+export async function sqlSentDuring(app: TestApp, run: () => Promise<unknown>): Promise<string[]> {
+  const sent =
+    app.huika.dataSource.options.type === 'mysql'
+      ? jest.spyOn(Connection.prototype, 'query')
+      : jest.spyOn(app.huika.dataSource.logger, 'logQuery');
+  try {
+    await run();
+    return sent.mock.calls.map((call) => String(call[0]));
+  } finally {
+    sent.mockRestore();
+  }
 }

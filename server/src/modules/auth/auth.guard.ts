@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import type { RequestAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
+import { MemberReadLimiter } from '../../common/rate-limit/member-read-limiter';
 import { contractOf } from '../../common/route.decorators';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -24,6 +25,7 @@ export class AuthGuard implements CanActivate {
     private readonly staffSessions: StaffSessions,
     private readonly memberSessions: MemberSessionsRepository,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly memberReads: MemberReadLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,6 +46,9 @@ export class AuthGuard implements CanActivate {
         if (!(await this.memberSessions.isLive(auth.sessionId, this.clock.now()))) {
           throw new AppError('SESSION_ENDED', 'the session has ended; log in again');
         }
+        // Every member read, by the contract's method, so that a new list route is limited too. After the
+        // session check: an ended token is refused without using up the member's allowance.
+        if (contract.method === 'GET') this.memberReads.take(auth);
         request.auth = auth;
         return true;
       }
