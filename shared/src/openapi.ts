@@ -49,6 +49,8 @@ export function buildOpenApiDocument(
     const errorCodes: ErrorCode[] = ['VALIDATION_FAILED', ...(route.errors ?? [])];
     if (route.auth === 'member' || route.auth === 'staff') errorCodes.push('UNAUTHORIZED', 'FORBIDDEN');
     if (route.auth === 'member') errorCodes.push('TOKEN_EXPIRED', 'SESSION_ENDED');
+    // The auth guard limits every member read per member (server/src/common/rate-limit/member-read-limiter.ts).
+    if (route.auth === 'member' && route.method === 'GET') errorCodes.push('RATE_LIMITED');
     if (route.idempotent) {
       errorCodes.push('IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_PROGRESS');
     }

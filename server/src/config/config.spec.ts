@@ -140,6 +140,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ HUIKA_TRUST_PROXY: 'everyone' })).toThrow(ConfigError);
   });
 
+  it('limits member reads to a burst of 120 and 120 a minute unless told otherwise', () => {
+    expect(loadConfig({}).memberReads).toEqual({ burst: 120, perMinute: 120 });
+    expect(loadConfig({ HUIKA_MEMBER_READ_BURST: '300', HUIKA_MEMBER_READS_PER_MINUTE: '600' }).memberReads).toEqual({
+      burst: 300,
+      perMinute: 600,
+    });
+    expect(() => loadConfig({ HUIKA_MEMBER_READ_BURST: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HUIKA_MEMBER_READS_PER_MINUTE: 'many' })).toThrow(ConfigError);
+  });
+
   it('accepts sqlite: URLs and plain .sqlite paths', () => {
     expect(parseDatabaseUrl('sqlite:/tmp/a.sqlite', 1)).toEqual({ kind: 'sqlite', file: '/tmp/a.sqlite' });
     expect(parseDatabaseUrl('sqlite:///tmp/b.db', 1)).toEqual({ kind: 'sqlite', file: '/tmp/b.db' });

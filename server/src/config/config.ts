@@ -8,6 +8,9 @@ export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 /** The demo staff's password unless HUIKA_DEMO_PASSWORD says otherwise: it is in the README for all to read. */
 export const PUBLISHED_DEMO_PASSWORD = 'huika-demo';
 
+/** Far above what the app does (a page shows in a handful of reads), low enough to keep a loop off the database. */
+export const MEMBER_READ_DEFAULTS = { burst: 120, perMinute: 120 } as const;
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -35,8 +38,8 @@ const EnvSchema = z.object({
   HUIKA_DATA_KEY: z.string().min(32).optional(),
   HUIKA_DATA_KEY_FILE: z.string().min(1).optional(),
   HUIKA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
-  HUIKA_MEMBER_READ_BURST: z.coerce.number().int().min(1).max(100_000).default(120),
-  HUIKA_MEMBER_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  HUIKA_MEMBER_READ_BURST: z.coerce.number().int().min(1).max(100_000).default(MEMBER_READ_DEFAULTS.burst),
+  HUIKA_MEMBER_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(MEMBER_READ_DEFAULTS.perMinute),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag.optional(),
 });

@@ -206,5 +206,15 @@ describe(`member reads on ${TEST_DB}`, () => {
       for (let i = 0; i < 3; i += 1) expect((await read(alice)).status).toBe(200);
       expect((await read(alice)).status).toBe(429);
     });
+
+    it('is published: every member read names 429 RATE_LIMITED in the API document', async () => {
+      const document = (await limited.request({ method: 'GET', url: '/api/openapi.json' })).body as {
+        paths: Record<string, Record<string, { responses: Record<string, { 'x-error-codes'?: string[] }> }>>;
+      };
+      for (const path of ['/api/me', '/api/me/purchases', '/api/me/coupons', '/api/me/redemptions', '/api/gifts']) {
+        expect(document.paths[path]?.get?.responses['429']?.['x-error-codes']).toContain('RATE_LIMITED');
+      }
+      expect(document.paths['/api/gifts/{id}/redemptions']?.post?.responses['429']).toBeUndefined();
+    });
   });
 });

@@ -1,11 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { MemberAuth } from '../auth.types';
 import { AppError } from '../app-error';
-import type { MemberReadLimitConfig } from '../../config/config';
+import { MEMBER_READ_DEFAULTS, type MemberReadLimitConfig } from '../../config/config';
 import { refillTimeMs, takeToken, type TokenBucket, type TokenBucketRule } from './token-bucket';
 
-/** Far above what the app does (a page shows in a handful of reads), low enough to keep a loop off the database. */
-export const MEMBER_READ_DEFAULTS = { burst: 120, perMinute: 120 } as const;
 /** About 100 bytes a key: a few MB at most, whatever the callers do. */
 const DEFAULT_MAX_KEYS = 50_000;
 
