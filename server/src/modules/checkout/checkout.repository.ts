@@ -124,6 +124,11 @@ export class CheckoutRepository {
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
+  private get forUpdate(): string {
+    // SQLite transactions hold the database's single write lock already.
+    return this.transactions.dialect === 'mysql' ? ' FOR UPDATE' : '';
+  }
+
   /**
    * The member at the till. With `lock` (a purchase), the member row stays locked until the transaction ends
    * (MySQL: `FOR UPDATE`, which locks the member row only, not the referrals the subquery reads; SQLite's
@@ -353,6 +358,19 @@ export class CheckoutRepository {
       [lineId],
     );
     return n(rows[0]?.refunded_quantity) - quantity;
+  }
+
+  /**
+   * Points earlier refunds of the purchase took back. A locking read on MySQL (SQLite's transactions hold
+   * the one write lock already): it sees what the refunds this one waited for committed, not an older snapshot.
+   */
+  async pointsReversedBefore(tx: EntityManager, purchaseId: string): Promise<number> {
+    const rows = await select<{ points: number | string | null }>(
+      tx,
+      `SELECT COALESCE(SUM(points_reversed), 0) AS points FROM refunds WHERE purchase_id = ?${this.forUpdate}`,
+      [purchaseId],
+    );
+    return n(rows[0]?.points ?? 0);
   }
 
   async insertRefund(

@@ -300,9 +300,31 @@ export class CheckoutService {
           refId: refundId,
           actor: { kind: 'staff' as const, id: staff.staffId },
         };
-        const pointsReversed = sum('pointsReversed');
+        // The lines' shares are what the refund asks back; the ledger takes at most what the earning still
+        // stands for (not what expired, not what earlier refunds took), and the lines record what it took.
+        const pointsAsked = sum('pointsReversed');
+        const pointsReversed =
+          pointsAsked > 0
+            ? (
+                await this.ledger.reverse(
+                  tx,
+                  ref,
+                  pointsAsked,
+                  purchase.earnPostingId,
+                  await this.repository.pointsReversedBefore(tx, purchaseId),
+                )
+              ).points
+            : 0;
+        if (pointsReversed < pointsAsked) {
+          const parts = prorate(
+            pointsReversed,
+            refundLines.map((l) => l.pointsReversed),
+          );
+          refundLines.forEach((l, i) => {
+            l.pointsReversed = parts[i] ?? 0;
+          });
+        }
         const pointsRestored = sum('pointsRestored');
-        if (pointsReversed > 0) await this.ledger.reverse(tx, ref, pointsReversed, purchase.earnPostingId);
         if (pointsRestored > 0 && purchase.spendPostingId)
           await this.ledger.restore(tx, ref, pointsRestored, purchase.spendPostingId);
         await this.repository.returnBalance(tx, purchase.memberId, balanceRestoredFen, this.clock.now());
