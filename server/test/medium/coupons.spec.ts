@@ -310,6 +310,28 @@ describe(`coupons on ${TEST_DB}`, () => {
       expect(await wallet(someone, 'available')).toMatchObject([{ id: couponId }]);
     });
 
+    it('is restored exactly once when two concurrent partial refunds together refund everything', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const someone = await member();
+        const couponId = await issued(someone.id, await template({ kind: 'cashOff', valueFen: 500, minSpendFen: 0 }));
+        const bought = await buy(someone, [shirt(3000, 2)], [couponId]);
+        const purchaseId = (bought.body as { id: string }).id;
+        const both = await Promise.all([
+          refund(purchaseId, { lines: [{ sku: 'SHIRT', quantity: 1 }] }),
+          refund(purchaseId, { lines: [{ sku: 'SHIRT', quantity: 1 }] }),
+        ]);
+        expect(both.map((r) => r.status)).toEqual([201, 201]);
+        const restored = both.flatMap((r) => (r.body as { couponsRestored: { id: string }[] }).couponsRestored);
+        expect(restored.map((c) => c.id)).toEqual([couponId]);
+        const status = (await dataSource().query('SELECT status FROM purchases WHERE id = ?', [purchaseId])) as {
+          status: string;
+        }[];
+        expect(status[0]?.status).toBe('refunded');
+        expect(await wallet(someone, 'available')).toMatchObject([{ id: couponId }]);
+      }
+      expect((await harness.app.huika.app.get(ReconcileService).run()).differences).toEqual([]);
+    });
+
     it('comes once per member, and a member who joins without a configured gift gets none', async () => {
       const joined = await joinedMember(harness);
       expect((await wallet(joined)).map((c) => c.name)).toEqual(['¥10 入会礼券']);

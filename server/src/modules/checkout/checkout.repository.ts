@@ -319,11 +319,12 @@ export class CheckoutRepository {
     return rows[0] ? toPurchase(rows[0]) : null;
   }
 
-  async lines(tx: EntityManager, purchaseId: string): Promise<PurchaseLineRow[]> {
+  /** The purchase's lines; with `lock` (a refund), a locking read of them as committed (MySQL: `FOR UPDATE`). */
+  async lines(tx: EntityManager, purchaseId: string, { lock = false } = {}): Promise<PurchaseLineRow[]> {
     const rows = await select<Record<string, unknown>>(
       tx,
       `SELECT id, line_no, sku, name, quantity, refunded_quantity, paid_fen, balance_paid_fen, points_earned, points_spent
-       FROM purchase_lines WHERE purchase_id = ? ORDER BY line_no`,
+       FROM purchase_lines WHERE purchase_id = ? ORDER BY line_no${lock ? this.forUpdate : ''}`,
       [purchaseId],
     );
     return rows.map((r) => ({
@@ -371,6 +372,20 @@ export class CheckoutRepository {
       [purchaseId],
     );
     return n(rows[0]?.points ?? 0);
+  }
+
+  /**
+   * Whether every unit of the purchase is refunded now, counted from the lines as committed plus this
+   * transaction's own updates (a locking read on MySQL, not the snapshot an earlier plain read fixed): of
+   * two concurrent refunds that together refund everything, the second one sees it.
+   */
+  async fullyRefunded(tx: EntityManager, purchaseId: string): Promise<boolean> {
+    const rows = await select<{ open: number | string }>(
+      tx,
+      `SELECT COUNT(*) AS open FROM purchase_lines WHERE purchase_id = ? AND refunded_quantity < quantity${this.forUpdate}`,
+      [purchaseId],
+    );
+    return n(rows[0]?.open) === 0;
   }
 
   async insertRefund(

@@ -246,7 +246,7 @@ export class CheckoutService {
           throw new AppError('FORBIDDEN', 'a purchase is refunded only at the store where it was made');
         }
         const program = await this.program.get(tx);
-        const lines = await this.repository.lines(tx, purchaseId);
+        const lines = await this.repository.lines(tx, purchaseId, { lock: true });
         const wanted =
           'all' in body
             ? lines.map((l) => ({ line: l, quantity: l.quantity - l.refundedQuantity })).filter((w) => w.quantity > 0)
@@ -341,10 +341,9 @@ export class CheckoutService {
           now: this.clock.now(),
           lines: refundLines,
         });
-        const fully = lines.every((l) => {
-          const refunded = refundLines.find((r) => r.lineId === l.id)?.quantity ?? 0;
-          return l.refundedQuantity + refunded >= l.quantity;
-        });
+        // Read after this refund's line updates, from the lines as committed: of two concurrent refunds that
+        // together refund everything, exactly the later one sees it and restores the coupon.
+        const fully = await this.repository.fullyRefunded(tx, purchaseId);
         await this.repository.addRefunded(tx, purchaseId, refundFen, paidFen, fully);
         // A coupon comes back only when the whole purchase has been refunded, and only if still valid (DOMAIN §6).
         const couponsRestored = fully
