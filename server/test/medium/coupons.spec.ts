@@ -596,6 +596,36 @@ describe(`coupons on ${TEST_DB}`, () => {
       }
     });
 
+    it('withdraws the unused tier-upgrade coupons when a refund undoes the upgrade; used ones stay', async () => {
+      const templateId = await template({ kind: 'cashOff', valueFen: 5000, minSpendFen: 0, perMemberLimit: 5 });
+      await patchProgram(dataSource(), (program) => {
+        program.coupons.tierUpgradeTemplateIds = { silver: [templateId] };
+      });
+      try {
+        const unused = await member();
+        const upgrade = await buy(unused, [shirt(100000)]);
+        const couponId = (upgrade.body as { couponsIssued: { id: string }[] }).couponsIssued[0]?.id ?? '';
+        expect((await wallet(unused, 'available')).map((c) => c.id)).toEqual([couponId]);
+        expect(await refund((upgrade.body as { id: string }).id, { all: true })).toMatchObject({ status: 201 });
+        expect(await wallet(unused)).toEqual([]);
+        expect(await buy(unused, [shirt(10000)], [couponId])).toMatchObject({
+          status: 404,
+          body: { code: 'COUPON_NOT_FOUND' },
+        });
+
+        const spender = await member();
+        const first = await buy(spender, [shirt(100000)]);
+        const spentId = (first.body as { couponsIssued: { id: string }[] }).couponsIssued[0]?.id ?? '';
+        expect(await buy(spender, [shirt(10000)], [spentId])).toMatchObject({ status: 201 });
+        expect(await refund((first.body as { id: string }).id, { all: true })).toMatchObject({ status: 201 });
+        expect(await wallet(spender, 'used')).toMatchObject([{ id: spentId, status: 'used' }]);
+      } finally {
+        await patchProgram(dataSource(), (program) => {
+          program.coupons.tierUpgradeTemplateIds = {};
+        });
+      }
+    });
+
     it('issues birthday coupons in the birthday month, once a year per member', async () => {
       const templateId = await template({ kind: 'cashOff', valueFen: 2000, minSpendFen: 0, perMemberLimit: 10 });
       await patchProgram(dataSource(), (program) => {
