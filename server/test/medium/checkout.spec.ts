@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Connection } from 'mysql2';
 import { Clock } from '../../src/common/clock';
 import { hashPassword } from '../../src/common/password';
+import { PointsService } from '../../src/modules/ledger/points.service';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
 import { insertMember, memberToken, scalar, staffToken } from './fixtures';
 import { patchProgram } from './members.helpers';
@@ -269,6 +270,28 @@ describe(`checkout on ${TEST_DB}`, () => {
         status: 409,
         body: { code: 'REFUND_EXCEEDS_PURCHASE' },
       });
+      await expectBooksBalanced();
+    });
+
+    it('a refund after the earned points expired takes nothing back a second time', async () => {
+      await clock.setNow(Date.parse('2026-11-20T12:00:00+08:00'));
+      const member = await insertMember(app.huika.dataSource);
+      const early = await buy(member, [{ sku: 'A', name: '大衣', unitPriceFen: 50000, quantity: 2 }]);
+      expect(early.body).toMatchObject({ pointsEarned: 1000 });
+      // What 2026 earned expires when 2027 begins (natural year); the member then earns 300 more.
+      await clock.setNow(Date.parse('2027-01-02T12:00:00+08:00'));
+      await app.huika.app.get(PointsService).expireAll(clock.now());
+      expect(await balanceOf(member.id)).toBe(0);
+      const later = await buy(member, [{ sku: 'B', name: '围巾', unitPriceFen: 30000, quantity: 1 }]);
+      const kept = (later.body as { pointsEarned: number }).pointsEarned;
+      expect(kept).toBeGreaterThan(0);
+      const id = (early.body as { id: string }).id;
+      expect(await refund(id, { lines: [{ sku: 'A', quantity: 1 }] })).toMatchObject({
+        status: 201,
+        body: { refundFen: 50000, pointsReversed: 0 },
+      });
+      expect(await refund(id, { all: true })).toMatchObject({ status: 201, body: { pointsReversed: 0 } });
+      expect(await balanceOf(member.id)).toBe(kept);
       await expectBooksBalanced();
     });
 

@@ -310,6 +310,28 @@ describe(`coupons on ${TEST_DB}`, () => {
       expect(await wallet(someone, 'available')).toMatchObject([{ id: couponId }]);
     });
 
+    it('is restored exactly once when two concurrent partial refunds together refund everything', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const someone = await member();
+        const couponId = await issued(someone.id, await template({ kind: 'cashOff', valueFen: 500, minSpendFen: 0 }));
+        const bought = await buy(someone, [shirt(3000, 2)], [couponId]);
+        const purchaseId = (bought.body as { id: string }).id;
+        const both = await Promise.all([
+          refund(purchaseId, { lines: [{ sku: 'SHIRT', quantity: 1 }] }),
+          refund(purchaseId, { lines: [{ sku: 'SHIRT', quantity: 1 }] }),
+        ]);
+        expect(both.map((r) => r.status)).toEqual([201, 201]);
+        const restored = both.flatMap((r) => (r.body as { couponsRestored: { id: string }[] }).couponsRestored);
+        expect(restored.map((c) => c.id)).toEqual([couponId]);
+        const status = (await dataSource().query('SELECT status FROM purchases WHERE id = ?', [purchaseId])) as {
+          status: string;
+        }[];
+        expect(status[0]?.status).toBe('refunded');
+        expect(await wallet(someone, 'available')).toMatchObject([{ id: couponId }]);
+      }
+      expect((await harness.app.huika.app.get(ReconcileService).run()).differences).toEqual([]);
+    });
+
     it('comes once per member, and a member who joins without a configured gift gets none', async () => {
       const joined = await joinedMember(harness);
       expect((await wallet(joined)).map((c) => c.name)).toEqual(['¥10 入会礼券']);
@@ -567,6 +589,36 @@ describe(`coupons on ${TEST_DB}`, () => {
         await refund((upgrade.body as { id: string }).id, { all: true });
         const again = await buy(someone, [shirt(100000)]);
         expect(again.body).toMatchObject({ tierChanged: true, couponsIssued: [] });
+      } finally {
+        await patchProgram(dataSource(), (program) => {
+          program.coupons.tierUpgradeTemplateIds = {};
+        });
+      }
+    });
+
+    it('withdraws the unused tier-upgrade coupons when a refund undoes the upgrade; used ones stay', async () => {
+      const templateId = await template({ kind: 'cashOff', valueFen: 5000, minSpendFen: 0, perMemberLimit: 5 });
+      await patchProgram(dataSource(), (program) => {
+        program.coupons.tierUpgradeTemplateIds = { silver: [templateId] };
+      });
+      try {
+        const unused = await member();
+        const upgrade = await buy(unused, [shirt(100000)]);
+        const couponId = (upgrade.body as { couponsIssued: { id: string }[] }).couponsIssued[0]?.id ?? '';
+        expect((await wallet(unused, 'available')).map((c) => c.id)).toEqual([couponId]);
+        expect(await refund((upgrade.body as { id: string }).id, { all: true })).toMatchObject({ status: 201 });
+        expect(await wallet(unused)).toEqual([]);
+        expect(await buy(unused, [shirt(10000)], [couponId])).toMatchObject({
+          status: 404,
+          body: { code: 'COUPON_NOT_FOUND' },
+        });
+
+        const spender = await member();
+        const first = await buy(spender, [shirt(100000)]);
+        const spentId = (first.body as { couponsIssued: { id: string }[] }).couponsIssued[0]?.id ?? '';
+        expect(await buy(spender, [shirt(10000)], [spentId])).toMatchObject({ status: 201 });
+        expect(await refund((first.body as { id: string }).id, { all: true })).toMatchObject({ status: 201 });
+        expect(await wallet(spender, 'used')).toMatchObject([{ id: spentId, status: 'used' }]);
       } finally {
         await patchProgram(dataSource(), (program) => {
           program.coupons.tierUpgradeTemplateIds = {};

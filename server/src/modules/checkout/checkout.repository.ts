@@ -124,6 +124,11 @@ export class CheckoutRepository {
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
+  private get forUpdate(): string {
+    // SQLite transactions hold the database's single write lock already.
+    return this.transactions.dialect === 'mysql' ? ' FOR UPDATE' : '';
+  }
+
   /**
    * The member at the till. With `lock` (a purchase), the member row stays locked until the transaction ends
    * (MySQL: `FOR UPDATE`, which locks the member row only, not the referrals the subquery reads; SQLite's
@@ -314,11 +319,12 @@ export class CheckoutRepository {
     return rows[0] ? toPurchase(rows[0]) : null;
   }
 
-  async lines(tx: EntityManager, purchaseId: string): Promise<PurchaseLineRow[]> {
+  /** The purchase's lines; with `lock` (a refund), a locking read of them as committed (MySQL: `FOR UPDATE`). */
+  async lines(tx: EntityManager, purchaseId: string, { lock = false } = {}): Promise<PurchaseLineRow[]> {
     const rows = await select<Record<string, unknown>>(
       tx,
       `SELECT id, line_no, sku, name, quantity, refunded_quantity, paid_fen, balance_paid_fen, points_earned, points_spent
-       FROM purchase_lines WHERE purchase_id = ? ORDER BY line_no`,
+       FROM purchase_lines WHERE purchase_id = ? ORDER BY line_no${lock ? this.forUpdate : ''}`,
       [purchaseId],
     );
     return rows.map((r) => ({
@@ -353,6 +359,33 @@ export class CheckoutRepository {
       [lineId],
     );
     return n(rows[0]?.refunded_quantity) - quantity;
+  }
+
+  /**
+   * Points earlier refunds of the purchase took back. A locking read on MySQL (SQLite's transactions hold
+   * the one write lock already): it sees what the refunds this one waited for committed, not an older snapshot.
+   */
+  async pointsReversedBefore(tx: EntityManager, purchaseId: string): Promise<number> {
+    const rows = await select<{ points: number | string | null }>(
+      tx,
+      `SELECT COALESCE(SUM(points_reversed), 0) AS points FROM refunds WHERE purchase_id = ?${this.forUpdate}`,
+      [purchaseId],
+    );
+    return n(rows[0]?.points ?? 0);
+  }
+
+  /**
+   * Whether every unit of the purchase is refunded now, counted from the lines as committed plus this
+   * transaction's own updates (a locking read on MySQL, not the snapshot an earlier plain read fixed): of
+   * two concurrent refunds that together refund everything, the second one sees it.
+   */
+  async fullyRefunded(tx: EntityManager, purchaseId: string): Promise<boolean> {
+    const rows = await select<{ open: number | string }>(
+      tx,
+      `SELECT COUNT(*) AS open FROM purchase_lines WHERE purchase_id = ? AND refunded_quantity < quantity${this.forUpdate}`,
+      [purchaseId],
+    );
+    return n(rows[0]?.open) === 0;
   }
 
   async insertRefund(

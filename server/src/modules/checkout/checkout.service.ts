@@ -246,7 +246,7 @@ export class CheckoutService {
           throw new AppError('FORBIDDEN', 'a purchase is refunded only at the store where it was made');
         }
         const program = await this.program.get(tx);
-        const lines = await this.repository.lines(tx, purchaseId);
+        const lines = await this.repository.lines(tx, purchaseId, { lock: true });
         const wanted =
           'all' in body
             ? lines.map((l) => ({ line: l, quantity: l.quantity - l.refundedQuantity })).filter((w) => w.quantity > 0)
@@ -300,9 +300,31 @@ export class CheckoutService {
           refId: refundId,
           actor: { kind: 'staff' as const, id: staff.staffId },
         };
-        const pointsReversed = sum('pointsReversed');
+        // The lines' shares are what the refund asks back; the ledger takes at most what the earning still
+        // stands for (not what expired, not what earlier refunds took), and the lines record what it took.
+        const pointsAsked = sum('pointsReversed');
+        const pointsReversed =
+          pointsAsked > 0
+            ? (
+                await this.ledger.reverse(
+                  tx,
+                  ref,
+                  pointsAsked,
+                  purchase.earnPostingId,
+                  await this.repository.pointsReversedBefore(tx, purchaseId),
+                )
+              ).points
+            : 0;
+        if (pointsReversed < pointsAsked) {
+          const parts = prorate(
+            pointsReversed,
+            refundLines.map((l) => l.pointsReversed),
+          );
+          refundLines.forEach((l, i) => {
+            l.pointsReversed = parts[i] ?? 0;
+          });
+        }
         const pointsRestored = sum('pointsRestored');
-        if (pointsReversed > 0) await this.ledger.reverse(tx, ref, pointsReversed, purchase.earnPostingId);
         if (pointsRestored > 0 && purchase.spendPostingId)
           await this.ledger.restore(tx, ref, pointsRestored, purchase.spendPostingId);
         await this.repository.returnBalance(tx, purchase.memberId, balanceRestoredFen, this.clock.now());
@@ -319,10 +341,9 @@ export class CheckoutService {
           now: this.clock.now(),
           lines: refundLines,
         });
-        const fully = lines.every((l) => {
-          const refunded = refundLines.find((r) => r.lineId === l.id)?.quantity ?? 0;
-          return l.refundedQuantity + refunded >= l.quantity;
-        });
+        // Read after this refund's line updates, from the lines as committed: of two concurrent refunds that
+        // together refund everything, exactly the later one sees it and restores the coupon.
+        const fully = await this.repository.fullyRefunded(tx, purchaseId);
         await this.repository.addRefunded(tx, purchaseId, refundFen, paidFen, fully);
         // A coupon comes back only when the whole purchase has been refunded, and only if still valid (DOMAIN §6).
         const couponsRestored = fully

@@ -345,18 +345,21 @@ export class CouponsRepository {
     return rows[0] ? toCoupon(rows[0]) : null;
   }
 
-  /** The member's coupons among `ids` (another member's are as good as absent). */
+  /** The member's coupons among `ids` (another member's, or a withdrawn one, are as good as absent). */
   async couponsOfMember(manager: EntityManager, memberId: string, ids: string[]): Promise<CouponRow[]> {
     if (ids.length === 0) return [];
     const rows = await select<Raw>(
       manager,
-      `SELECT ${COUPON_COLUMNS} FROM coupons WHERE member_id = ? AND id IN (${placeholders(ids.length)})`,
+      `SELECT ${COUPON_COLUMNS} FROM coupons WHERE member_id = ? AND status <> 'withdrawn' AND id IN (${placeholders(ids.length)})`,
       [memberId, ...ids.map((id) => id.toUpperCase())],
     );
     return rows.map(toCoupon);
   }
 
-  /** The wallet: newest first before the cursor, by status as of `now` (past validTo counts as expired). */
+  /**
+   * The wallet: newest first before the cursor, by status as of `now` (past validTo counts as expired).
+   * Withdrawn coupons were never the member's to keep: no wallet shows them.
+   */
   async wallet(
     memberId: string,
     status: CouponStatus | undefined,
@@ -374,6 +377,8 @@ export class CouponsRepository {
       params.push(now);
     } else if (status === 'used') {
       where.push("status = 'used'");
+    } else {
+      where.push("status <> 'withdrawn'");
     }
     if (before) {
       where.push('id < ?');
@@ -448,6 +453,39 @@ export class CouponsRepository {
   }
 
   // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Withdraws the member's unused tier-upgrade coupons with these trigger keys issued since `issuedSince`
+   * (DOMAIN §9): a refund undid the upgrade that issued them. Used coupons stay used. The stored status `withdrawn` is
+   * no wallet status: withdrawn coupons are left out of every read a member or the till sees. Returns the
+   * ids withdrawn.
+   */
+  async withdrawTierUpgrade(
+    tx: EntityManager,
+    memberId: string,
+    keys: string[],
+    issuedSince: number,
+    now: number,
+  ): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await select<{ id: string }>(
+      tx,
+      `SELECT id FROM coupons WHERE member_id = ? AND trigger_kind = 'tierUpgrade' AND status = 'available'
+       AND issued_at >= ? AND trigger_key IN (${placeholders(keys.length)}) ORDER BY id${this.forUpdate}`,
+      [memberId, issuedSince, ...keys],
+    );
+    const withdrawn: string[] = [];
+    for (const { id } of rows) {
+      // Conditional: a coupon used meanwhile stays used.
+      const changed = await execute(
+        tx,
+        "UPDATE coupons SET status = 'withdrawn', updated_at = ? WHERE id = ? AND status = 'available'",
+        [now, id],
+      );
+      if (changed === 1) withdrawn.push(String(id));
+    }
+    return withdrawn;
+  }
 
   async dueToExpire(asOf: number, limit: number): Promise<string[]> {
     const rows = await select<{ id: string }>(

@@ -18,6 +18,9 @@ import { type CouponRow, CouponsRepository, type TemplateRow } from './coupons.r
 /** What issued a coupon. */
 export type TriggerKind = 'join' | 'birthday' | 'referral' | 'tierUpgrade' | 'manual' | 'batch';
 
+/** The cause of a tier-upgrade coupon: once per member and tier. */
+const tierUpgradeTrigger = (tierCode: string, memberId: string) => `tier:${tierCode}:${memberId}`;
+
 /** One coupon to issue: to this member, for this trigger (unique per template: the same trigger never issues twice). */
 export interface Grant {
   memberId: string;
@@ -169,7 +172,27 @@ export class CouponsService {
     program: ProgramConfig,
   ): Promise<CouponRow[]> {
     const templateIds = program.coupons.tierUpgradeTemplateIds[tierCode] ?? [];
-    return this.issueEach(tx, templateIds, memberId, `tier:${tierCode}:${memberId}`, 'tierUpgrade', program);
+    return this.issueEach(tx, templateIds, memberId, tierUpgradeTrigger(tierCode, memberId), 'tierUpgrade', program);
+  }
+
+  /**
+   * Inside the refund's transaction, when it undid an upgrade to `tierCodes` (DOMAIN §6, §9): the coupons
+   * that upgrade issued (since `issuedSince`, the upgrading purchase) are withdrawn if still unused. The
+   * trigger stays taken, so reaching the tier again issues no second coupon, as before the refund.
+   */
+  async withdrawTierUpgrade(
+    tx: EntityManager,
+    memberId: string,
+    tierCodes: string[],
+    issuedSince: number,
+  ): Promise<string[]> {
+    return this.repository.withdrawTierUpgrade(
+      tx,
+      memberId,
+      tierCodes.map((code) => tierUpgradeTrigger(code, memberId)),
+      issuedSince,
+      this.clock.now(),
+    );
   }
 
   /** Inside the grant's transaction: the referrer's coupons for a granted referral, once per referral. */

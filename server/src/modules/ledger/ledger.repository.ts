@@ -288,13 +288,29 @@ export class LedgerRepository {
     return Number(rows[0]?.points_pending ?? 0);
   }
 
-  async lotsOfPosting(tx: EntityManager, postingId: string): Promise<OpenLot[]> {
-    const rows = await select<LotSelectRow>(
+  /** The lots a posting created, with the points each was created with, locked. */
+  async lotsOfPosting(tx: EntityManager, postingId: string): Promise<(OpenLot & { points: number })[]> {
+    const rows = await select<LotSelectRow & { points: number | string }>(
       tx,
-      `SELECT id, remaining, expires_at, available_at FROM point_lots WHERE posting_id = ?${this.forUpdate}`,
+      `SELECT id, points, remaining, expires_at, available_at FROM point_lots WHERE posting_id = ?${this.forUpdate}`,
       [postingId],
     );
-    return rows.map(toOpenLot);
+    return rows.map((r) => ({ ...toOpenLot(r), points: Number(r.points) }));
+  }
+
+  /**
+   * Points that expired out of the lots a posting created. A locking read on MySQL: it sees the expiry
+   * runs committed while this transaction waited for the lots, not an older snapshot.
+   */
+  async expiredOfPosting(tx: EntityManager, postingId: string): Promise<number> {
+    const rows = await select<{ expired: number | string | null }>(
+      tx,
+      `SELECT COALESCE(SUM(-m.points), 0) AS expired FROM point_lot_moves m
+       JOIN point_lots l ON l.id = m.lot_id JOIN point_postings p ON p.id = m.posting_id
+       WHERE l.posting_id = ? AND p.kind = 'expire'${this.forUpdate}`,
+      [postingId],
+    );
+    return Number(rows[0]?.expired ?? 0);
   }
 
   /** Expiry dates of the lots a posting took points from. */

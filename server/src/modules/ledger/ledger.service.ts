@@ -7,6 +7,7 @@ import { newId } from '../../common/ids';
 import { Transactions } from '../../common/transactions';
 import { ProgramService } from '../program/program.service';
 import { expiresAtFor } from './expiry-policy';
+import { planReversal } from './reversal-plan';
 import { type EntryRow, type ExpiryCursor, LedgerRepository, type MoveRow, type OpenLot } from './ledger.repository';
 import type { Account, LotSource, PostingKind, PostingRef, PostingResult } from './ledger.types';
 
@@ -199,29 +200,44 @@ export class LedgerService {
   }
 
   /**
-   * Takes back earned points (a refund, DOMAIN §6): from the lot the earning created first, then the
-   * oldest-expiring others. If they were already spent the balance goes negative — a debt — but a
-   * reversal never creates points.
+   * Takes back earned points (a refund, DOMAIN §6), as `planReversal` decides: at most what the earning
+   * still stands for when the caller tracks `reversedBefore` (what earlier reversals of the same earning
+   * took), so expired points are never taken twice. Pending points come out of the pending account; the
+   * rest from the lot the earning created first, then the oldest-expiring others. If they were already
+   * spent the balance goes negative — a debt — but a reversal never creates points. Returns the points
+   * taken back; with none, nothing is posted.
    */
   async reverse(
     tx: EntityManager,
     ref: PostingRef,
     points: number,
     earningPostingId: string | null,
-  ): Promise<PostingResult> {
+    reversedBefore: number | null = null,
+  ): Promise<{ postingId: string | null; balance: number; points: number }> {
     assertPoints(points);
     const now = this.clock.now();
     const postingId = newId();
     const ownLots = earningPostingId ? await this.repository.lotsOfPosting(tx, earningPostingId) : [];
-    // Points still pending come back out of the pending account first: they were never spendable.
     const pendingLots = ownLots.filter((l) => l.availableAt !== null && l.remaining > 0);
-    const fromPending = Math.min(
+    const own = ownLots.filter((l) => l.availableAt === null && l.remaining > 0);
+    const total = (lots: { remaining: number }[]) => lots.reduce((sum, l) => sum + l.remaining, 0);
+    const plan = planReversal(
       points,
-      pendingLots.reduce((sum, l) => sum + l.remaining, 0),
+      earningPostingId && ownLots.length > 0
+        ? {
+            earned: ownLots.reduce((sum, l) => sum + l.points, 0),
+            expired: reversedBefore === null ? 0 : await this.repository.expiredOfPosting(tx, earningPostingId),
+            reversed: reversedBefore,
+            pending: total(pendingLots),
+            remaining: total(own),
+          }
+        : null,
     );
-    const fromBalance = points - fromPending;
-    const entries: EntryRow[] = [];
+    const fromPending = plan.fromPending;
+    const fromBalance = plan.fromOwnLots + plan.fromBalance;
     let balance = await this.repository.balanceOf(tx, ref.memberId);
+    if (fromPending + fromBalance === 0) return { postingId: null, balance, points: 0 };
+    const entries: EntryRow[] = [];
     if (fromPending > 0) {
       await this.repository.addToPending(tx, ref.memberId, -fromPending, now);
       entries.push(...this.pair(postingId, ref.memberId, -fromPending, balance, 'issued', now, 'member_pending'));
@@ -234,11 +250,10 @@ export class LedgerService {
     await this.repository.insertEntries(tx, entries);
     await this.takeFromLots(tx, postingId, pendingLots, fromPending, now);
     if (fromBalance > 0) {
-      const own = ownLots.filter((l) => l.availableAt === null && l.remaining > 0);
       const others = (await this.repository.openLots(tx, ref.memberId)).filter((l) => !own.some((o) => o.id === l.id));
       await this.takeFromLots(tx, postingId, [...own, ...others], fromBalance, now);
     }
-    return { postingId, balance };
+    return { postingId, balance, points: fromPending + fromBalance };
   }
 
   /**

@@ -185,6 +185,8 @@ export class ReferralService {
       { memberId: referral.referrer_id, refType: 'referral', refId: referral.id, actor: SYSTEM_ACTOR },
       points,
       referral.reward_posting_id,
+      // A reward is reversed once (the state change above): nothing of it was taken back before.
+      0,
     );
   }
 

@@ -142,7 +142,7 @@ export class TierService {
     tx: EntityManager,
     program: ProgramConfig,
     member: MemberTierState,
-    purchase: { id: string; tierBefore: string; tierAfter: string },
+    purchase: { id: string; tierBefore: string; tierAfter: string; createdAt: number },
     refundId: string,
     staffId: string,
   ): Promise<Tier> {
@@ -162,6 +162,14 @@ export class TierService {
       actorId: staffId,
       now,
     });
+    // The upgrade is undone: the coupons it issued for the tiers now lost go too, unless already used.
+    const lost = sortedLadder(program).filter((t) => t.rank > target.rank && t.rank <= current.rank);
+    await this.coupons.withdrawTierUpgrade(
+      tx,
+      member.id,
+      lost.map((t) => t.code),
+      purchase.createdAt,
+    );
     return target;
   }
 
