@@ -221,6 +221,7 @@ export const zhCNStaff = {
       MANAGER_APPROVAL_REQUIRED: '需要店长授权',
       PICKUP_CODE_NOT_FOUND: '取货码不存在',
       ALREADY_COLLECTED: '该礼品已核销',
+      PICKUP_WRONG_STORE: '该礼品不是在本店领取的，请到领取门店办理换货',
       VALIDATION_FAILED: '填写的信息有误',
       FORBIDDEN: '当前账号无权进行此操作',
       NETWORK_ERROR: '网络连接失败',

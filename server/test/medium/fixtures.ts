@@ -69,6 +69,26 @@ export async function storeIdOf(dataSource: DataSource, code: string): Promise<s
   return id;
 }
 
+/** Another store, and optionally one staff member there (who cannot log in: the tests sign their tokens). */
+export async function insertStore(
+  dataSource: DataSource,
+  store: { id: string; code: string; staff?: { id: string; username: string; role: 'cashier' | 'manager' } },
+): Promise<void> {
+  const now = Date.now();
+  await dataSource.query('INSERT INTO stores (id, code, name, active, created_at) VALUES (?, ?, ?, 1, ?)', [
+    store.id,
+    store.code,
+    `分店${store.code}`,
+    now,
+  ]);
+  if (!store.staff) return;
+  await dataSource.query(
+    `INSERT INTO staff (id, username, password_hash, display_name, role, store_id, active, created_at, updated_at)
+     VALUES (?, ?, 'x', ?, ?, ?, 1, ?, ?)`,
+    [store.staff.id, store.staff.username, store.staff.username, store.staff.role, store.id, now, now],
+  );
+}
+
 /** The member shows the card's dynamic code and the cashier scans it: the checkout token of that scan. */
 export async function scannedCheckoutToken(
   app: TestApp,

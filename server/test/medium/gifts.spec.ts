@@ -5,7 +5,7 @@ import { Transactions } from '../../src/common/transactions';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { SYSTEM_ACTOR } from '../../src/modules/ledger/ledger.types';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
-import { insertMember, memberToken, scalar, staffToken } from './fixtures';
+import { insertMember, insertStore, memberToken, scalar, staffToken } from './fixtures';
 import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase, type TestResponse } from './test-app';
 
 jest.setTimeout(180_000);
@@ -689,6 +689,49 @@ describe(`gifts on ${TEST_DB}`, () => {
         payload: {},
       });
       expect(refund.status).toBe(404);
+    });
+
+    it('exchanges a gift only at the store that handed it over: 403 PICKUP_WRONG_STORE elsewhere, nothing changed', async () => {
+      await insertStore(app.huika.dataSource, {
+        id: '01STORE6660000000000000000',
+        code: 'S666',
+        staff: { id: '01STAFF6660000000000000000', username: 'gift-other-manager', role: 'manager' },
+      });
+      const elsewhere = await staffToken(app, 'gift-other-manager');
+      const exchange = (id: string, token: string) =>
+        app.request({
+          method: 'POST',
+          url: `/api/pos/pickups/${id}/exchanges`,
+          headers: auth(token),
+          payload: { reason: '包装破损' },
+        });
+      const { id, pickupCode } = await redeemed();
+      expect((await pickup(pickupCode)).status).toBe(200);
+
+      const refused = await exchange(id, elsewhere);
+      expect(refused).toMatchObject({
+        status: 403,
+        body: { code: 'PICKUP_WRONG_STORE', details: { collectedStoreId: storeId } },
+      });
+      const status = (await app.huika.dataSource.query('SELECT status FROM gift_redemptions WHERE id = ?', [id])) as {
+        status: string;
+      }[];
+      expect(status[0]?.status).toBe('collected');
+      expect(
+        await scalar(app.huika.dataSource, 'SELECT COUNT(*) FROM gift_exchanges WHERE redemption_id = ?', [id]),
+      ).toBe(0);
+      expect(
+        await scalar(
+          app.huika.dataSource,
+          "SELECT COUNT(*) FROM audit_log WHERE action = 'redemption.exchange' AND target_id = ?",
+          [id],
+        ),
+      ).toBe(0);
+
+      // The store that handed it over exchanges it.
+      expect(await exchange(id, cashier)).toMatchObject({ status: 201, body: { storeId } });
+      // Once exchanged, another store still learns only that it is not theirs.
+      expect(await exchange(id, elsewhere)).toMatchObject({ status: 403, body: { code: 'PICKUP_WRONG_STORE' } });
     });
 
     it('locks a staff member out after 20 wrong codes in 15 minutes', async () => {

@@ -5,7 +5,7 @@ import { isValidCardNo } from '../../src/modules/card/card-number';
 import { DevSmsProvider, SMS_PROVIDER } from '../../src/modules/identity/sms.provider';
 import { WECHAT_API, type WechatApi } from '../../src/modules/identity/wechat.api';
 import { HttpWechatClient } from '../../src/modules/identity/wechat-http.client';
-import { insertMember, memberToken, scalar } from './fixtures';
+import { insertMember, insertStore, memberToken, scalar } from './fixtures';
 import {
   bearer,
   joinedMember,
@@ -477,7 +477,7 @@ describe(`membership: identity, joining and privacy on ${TEST_DB}`, () => {
   });
 
   describe('profile and privacy', () => {
-    it('lets the member change the name and set the birthday once; staff correct it, audited', async () => {
+    it('lets the member change the name and set the birthday once; headquarters corrects it, audited', async () => {
       const member = await joinedMember(harness);
       const headers = bearer(member.token);
       const renamed = await request({ method: 'PATCH', url: '/api/me', headers, payload: { name: '韩梅梅' } });
@@ -496,10 +496,17 @@ describe(`membership: identity, joining and privacy on ${TEST_DB}`, () => {
         await request({ method: 'PATCH', url: '/api/me', headers: plainHeaders, payload: { birthday: '1995-08-09' } }),
       ).toMatchObject({ status: 409, body: { code: 'BIRTHDAY_LOCKED' } });
 
-      const corrected = await request({
+      const byManager = await request({
         method: 'PATCH',
         url: `/api/admin/members/${member.id}`,
         headers: await staffHeaders(harness.app, 'manager'),
+        payload: { birthday: '1991-01-01' },
+      });
+      expect(byManager).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+      const corrected = await request({
+        method: 'PATCH',
+        url: `/api/admin/members/${member.id}`,
+        headers: await staffHeaders(harness.app, 'admin'),
         payload: { birthday: '1991-01-01' },
       });
       expect(corrected).toMatchObject({ status: 200, body: { id: member.id, birthday: '1991-01-01', name: '韩梅梅' } });
@@ -523,6 +530,75 @@ describe(`membership: identity, joining and privacy on ${TEST_DB}`, () => {
         payload: { name: 'x' },
       });
       expect(missing).toMatchObject({ status: 404, body: { code: 'MEMBER_NOT_FOUND' } });
+    });
+
+    it("lets a store manager correct only the name of their own store's members; the birthday only headquarters, audited", async () => {
+      const admin = await staffHeaders(harness.app, 'admin');
+      const manager = await staffHeaders(harness.app, 'manager');
+      await insertStore(dataSource(), { id: '01STORE7770000000000000000', code: 'S777' });
+      const scene = async (targetId: string) => {
+        const created = await request({
+          method: 'POST',
+          url: '/api/admin/scenes',
+          headers: admin,
+          payload: { kind: 'store', targetId },
+        });
+        expect(created.status).toBe(201);
+        return (created.body as { code: string }).code;
+      };
+      const ours = await joinedMember(harness, { scene: await scene('S001'), birthday: '1990-05-17' });
+      const theirs = await joinedMember(harness, { scene: await scene('S777'), birthday: '1990-05-17' });
+      const edit = (id: string, headers: Record<string, string>, payload: Record<string, string>) =>
+        request({ method: 'PATCH', url: `/api/admin/members/${id}`, headers, payload });
+      const profile = async (id: string) =>
+        (
+          (await dataSource().query('SELECT name, birthday FROM members WHERE id = ?', [id])) as {
+            name: string;
+            birthday: string;
+          }[]
+        )[0];
+      const audits = (id: string) =>
+        scalar(dataSource(), "SELECT COUNT(*) FROM audit_log WHERE action = 'member.update' AND target_id = ?", [id]);
+
+      // Another store's member: refused, nothing changed, nothing audited.
+      expect(await edit(theirs.id, manager, { name: '李四' })).toMatchObject({
+        status: 403,
+        body: { code: 'FORBIDDEN' },
+      });
+      expect(await edit(theirs.id, manager, { birthday: '1990-06-01' })).toMatchObject({
+        status: 403,
+        body: { code: 'FORBIDDEN' },
+      });
+      expect(await profile(theirs.id)).toEqual({ name: '王小明', birthday: '1990-05-17' });
+      expect(await audits(theirs.id)).toBe(0);
+
+      // Their own store's member: the name, never the birthday (it moves the birthday multiplier).
+      expect(await edit(ours.id, manager, { birthday: '1990-06-01' })).toMatchObject({
+        status: 403,
+        body: { code: 'FORBIDDEN' },
+      });
+      expect(await edit(ours.id, manager, { name: '张三', birthday: '1990-06-01' })).toMatchObject({ status: 403 });
+      expect(await profile(ours.id)).toEqual({ name: '王小明', birthday: '1990-05-17' });
+      expect(await edit(ours.id, manager, { name: '张三' })).toMatchObject({
+        status: 200,
+        body: { name: '张三', birthday: '1990-05-17' },
+      });
+      expect(await edit(ours.id, manager, { name: '张三', birthday: '1990-05-17' })).toMatchObject({ status: 200 });
+
+      // Headquarters changes any member's birthday, audited with before and after.
+      expect(await edit(theirs.id, admin, { birthday: '1990-06-01' })).toMatchObject({
+        status: 200,
+        body: { birthday: '1990-06-01' },
+      });
+      expect(await profile(theirs.id)).toEqual({ name: '王小明', birthday: '1990-06-01' });
+      const audit = (await dataSource().query(
+        "SELECT actor_kind, `before`, `after` FROM audit_log WHERE action = 'member.update' AND target_id = ?",
+        [theirs.id],
+      )) as { actor_kind: string; before: string; after: string }[];
+      expect(audit).toHaveLength(1);
+      expect(audit[0]?.actor_kind).toBe('staff');
+      expect(JSON.parse(audit[0]?.before ?? '{}')).toEqual({ name: '王小明', birthday: '1990-05-17' });
+      expect(JSON.parse(audit[0]?.after ?? '{}')).toEqual({ name: '王小明', birthday: '1990-06-01' });
     });
 
     it("exports the member's data, and closes the account: data erased, ledger kept, tokens dead", async () => {

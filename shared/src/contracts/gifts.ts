@@ -298,13 +298,20 @@ export const giftsRoutes = {
   exchangePickup: defineRoute({
     method: 'POST',
     path: '/api/pos/pickups/:id/exchanges',
-    summary: 'Exchange a collected gift for a quality issue, within 3 days of collection (no points change; audited)',
+    summary:
+      'Exchange a collected gift for a quality issue, at the store that handed it over, within 3 days of collection (no points change; audited)',
     tag: 'pos',
     auth: 'staff',
     roles: TILL,
     body: GiftExchangeBody,
     status: 201,
     response: GiftExchangeResponse,
-    errors: ['REDEMPTION_NOT_FOUND', 'NOT_COLLECTED', 'ALREADY_EXCHANGED', 'EXCHANGE_PERIOD_OVER'],
+    errors: [
+      'REDEMPTION_NOT_FOUND',
+      'NOT_COLLECTED',
+      'PICKUP_WRONG_STORE',
+      'ALREADY_EXCHANGED',
+      'EXCHANGE_PERIOD_OVER',
+    ],
   }),
 };

@@ -66,7 +66,7 @@ const somethingToChange = (value: Record<string, unknown>) => Object.values(valu
 export const UpdateMeBody = z
   .object({
     name: DisplayName.optional(),
-    /** Only while none is set: after that, staff change it (birthday rewards must not be moved at will). */
+    /** Only while none is set: after that, headquarters changes it (birthday rewards must not be moved at will). */
     birthday: IsoDate.optional(),
   })
   .refine(somethingToChange, 'nothing to change');
@@ -211,7 +211,8 @@ export const membersRoutes = {
   adminMembersUpdate: defineRoute({
     method: 'PATCH',
     path: '/api/admin/members/:id',
-    summary: "Correct a member's name or birthday (audited with before and after)",
+    summary:
+      "Correct a member's name or birthday (audited with before and after): a store manager only the name of a member who joined at their store, headquarters both",
     tag: 'admin',
     auth: 'staff',
     roles: ['admin', 'manager'],

@@ -287,12 +287,21 @@ export class GiftsRepository {
     return changed === 1;
   }
 
-  /** Collected to exchanged, once, and only if it was collected at or after `collectedSince`. */
-  async markExchanged(tx: EntityManager, id: string, collectedSince: number, now: number): Promise<boolean> {
+  /**
+   * Collected to exchanged, once, and only if it was collected at or after `collectedSince` — and, unless
+   * `collectedStoreId` is null (any store), at that store.
+   */
+  async markExchanged(
+    tx: EntityManager,
+    id: string,
+    collectedSince: number,
+    collectedStoreId: string | null,
+    now: number,
+  ): Promise<boolean> {
     const changed = await execute(
       tx,
-      "UPDATE gift_redemptions SET status = 'exchanged', exchanged_at = ? WHERE id = ? AND status = 'collected' AND collected_at >= ?",
-      [now, id, collectedSince],
+      `UPDATE gift_redemptions SET status = 'exchanged', exchanged_at = ? WHERE id = ? AND status = 'collected' AND collected_at >= ?${collectedStoreId === null ? '' : ' AND collected_store_id = ?'}`,
+      collectedStoreId === null ? [now, id, collectedSince] : [now, id, collectedSince, collectedStoreId],
     );
     return changed === 1;
   }

@@ -58,8 +58,9 @@ export class PickupsService {
   }
 
   /**
-   * A quality exchange (DOMAIN §5): within QUALITY_EXCHANGE_DAYS of collection, once, by staff. No points
-   * move — the member gets the same gift again — and the exchange is recorded with its reason and audited.
+   * A quality exchange (DOMAIN §5): within QUALITY_EXCHANGE_DAYS of collection, once, by staff of the store that
+   * handed the gift over (headquarters anywhere, as with refunds). No points move — the member gets the same
+   * gift again — and the exchange is recorded with its reason and audited.
    */
   async exchange(
     staff: StaffAuth,
@@ -68,10 +69,21 @@ export class PickupsService {
   ): Promise<z.output<typeof GiftExchangeResponse>> {
     return this.transactions.run(async (tx) => {
       const now = this.clock.now();
-      if (!(await this.repository.markExchanged(tx, redemptionId, now - QUALITY_EXCHANGE_DAYS * DAY_MS, now))) {
+      // The store's own stock replaces the gift, so only the store that handed it over exchanges it.
+      const onlyAt = staff.role === 'admin' ? null : staff.storeId;
+      if (staff.role !== 'admin' && onlyAt === null) {
+        throw new AppError('PICKUP_WRONG_STORE', 'this account belongs to no store');
+      }
+      const since = now - QUALITY_EXCHANGE_DAYS * DAY_MS;
+      if (!(await this.repository.markExchanged(tx, redemptionId, since, onlyAt, now))) {
         const current = await this.repository.redemption(tx, redemptionId);
         if (!current) throw new AppError('REDEMPTION_NOT_FOUND', `no redemption ${redemptionId}`);
         if (current.status === 'pending') throw new AppError('NOT_COLLECTED', 'the gift has not been collected yet');
+        if (staff.role !== 'admin' && current.collectedStoreId !== staff.storeId) {
+          throw new AppError('PICKUP_WRONG_STORE', 'a gift is exchanged only at the store that handed it over', {
+            collectedStoreId: current.collectedStoreId,
+          });
+        }
         if (current.status === 'exchanged')
           throw new AppError('ALREADY_EXCHANGED', 'this gift has been exchanged already');
         throw new AppError(

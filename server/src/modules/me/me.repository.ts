@@ -48,6 +48,14 @@ export class MeRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** The store the member joined at (their join was attributed to it), or null for none. */
+  async joinStoreOf(manager: EntityManager, memberId: string): Promise<string | null> {
+    const rows = (await manager.query('SELECT store_id FROM member_joins WHERE member_id = ?', [memberId])) as {
+      store_id: string | null;
+    }[];
+    return rows[0]?.store_id ?? null;
+  }
+
   /** Whose sessions are the member's: its own, and those of its login identities (WeChat, phone). */
   async sessionHolderOf(manager: EntityManager, memberId: string): Promise<SessionHolder | null> {
     const member = await manager

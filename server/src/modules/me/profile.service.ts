@@ -12,6 +12,7 @@ import { MemberSessionsService } from '../auth/member-sessions.service';
 import { PhoneVault } from '../identity/phone-vault';
 import { ReferralService } from '../referral/referral.service';
 import { MeRepository, sessionHolder } from './me.repository';
+import { type MemberEditRefusal, memberEditRefusal } from './member-edit-rule';
 import { MeService } from './me.service';
 
 /** What a closed account keeps as its name: the ledger stays for the books, the person does not (DOMAIN §15). */
@@ -21,6 +22,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | string | null) => (ms === null ? null : iso(Number(ms)));
 
 type ProfileChange = z.output<typeof UpdateMeBody>;
+
+const EDIT_REFUSALS: Record<MemberEditRefusal, string> = {
+  not_a_manager: 'only headquarters and store managers correct a member',
+  other_store: 'a store manager corrects only the members who joined at their store',
+  birthday_headquarters_only: 'only headquarters changes a birthday once it is set',
+};
 
 interface ProfileRow {
   id: string;
@@ -50,7 +57,7 @@ export class ProfileService {
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
-  /** The member changes their name, and sets the birthday once (after that, staff change it). */
+  /** The member changes their name, and sets the birthday once (after that, headquarters changes it). */
   async update(auth: MemberAuth, change: ProfileChange) {
     const memberId = await this.me.memberIdOf(auth);
     await this.transactions.run((tx) =>
@@ -59,11 +66,19 @@ export class ProfileService {
     return this.me.me({ ...auth, memberId });
   }
 
-  /** Staff correct a member's name or birthday, audited with before and after. */
+  /**
+   * Headquarters corrects a member's name or birthday; a store manager the name of their own store's members
+   * (memberEditRefusal). Audited with before and after.
+   */
   async adminUpdate(staff: StaffAuth, memberId: string, change: z.output<typeof AdminUpdateMemberBody>) {
-    await this.transactions.run((tx) =>
-      this.change(tx, memberId, change, { kind: 'staff', id: staff.staffId }, { birthdayOnce: false }),
-    );
+    await this.transactions.run(async (tx) => {
+      const current = await this.profileRow(tx, memberId);
+      if (!current || current.status !== 'active') throw new AppError('MEMBER_NOT_FOUND', 'no such member');
+      const changesBirthday = change.birthday !== undefined && change.birthday !== current.birthday;
+      const refusal = memberEditRefusal(staff, await this.repository.joinStoreOf(tx, memberId), changesBirthday);
+      if (refusal) throw new AppError('FORBIDDEN', EDIT_REFUSALS[refusal]);
+      await this.change(tx, memberId, change, { kind: 'staff', id: staff.staffId }, { birthdayOnce: false });
+    });
     const row = await this.profileRow(this.dataSource.manager, memberId);
     if (!row) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
     return {
@@ -210,14 +225,14 @@ export class ProfileService {
           fields: [{ path: 'body.birthday', message: 'in the future' }],
         });
       }
-      // Birthday rewards must not move at will: the member sets it once, staff correct it afterwards.
+      // Birthday rewards must not move at will: the member sets it once, headquarters corrects it afterwards.
       const set = await execute(
         tx,
         `UPDATE members SET birthday = ?, updated_at = ? WHERE id = ? AND status = 'active'${rules.birthdayOnce ? ' AND birthday IS NULL' : ''}`,
         [change.birthday, now, memberId],
       );
       if (set === 0) {
-        throw new AppError('BIRTHDAY_LOCKED', 'the birthday is set already; ask a store to correct it');
+        throw new AppError('BIRTHDAY_LOCKED', 'the birthday is set already; ask headquarters to correct it');
       }
     }
     if (change.name !== undefined && change.name !== before.name) {
