@@ -4,4 +4,5 @@ export * from './money';
 export * from './openapi';
 export * from './pricing';
 export * from './program';
+export * from './program-diff';
 export * from './tiers';
