@@ -1,5 +1,5 @@
 import type { ProgramConfig } from '@huika/shared';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
 import { EpochMsColumn, JsonColumn, RefColumn } from '../columns';
 
 /** One version of the program, kept whole (append-only): program_config.revision names the current one. */
