@@ -74,6 +74,11 @@ describe(`headquarters program rules on ${TEST_DB}`, () => {
       payload: { config },
     });
 
+  const TEA = [{ sku: 'TEA', name: '茶', unitPriceFen: 100, quantity: 1 }];
+
+  const preview = (token: string, payload: Record<string, unknown>) =>
+    a.request({ method: 'POST', url: routes.adminProgramPreview.path, headers: bearer(token), payload });
+
   /** Reads the program, changes it, and saves it on the version read. */
   async function change(edit: (config: ProgramConfig) => void): Promise<number> {
     const { view } = await read();
@@ -318,15 +323,10 @@ describe(`headquarters program rules on ${TEST_DB}`, () => {
           headers: { ...bearer(token), 'if-match': `"${view.version}"` },
           payload: { config: view.config },
         }),
-        a.request({
-          method: 'POST',
-          url: routes.adminProgramPreview.path,
-          headers: bearer(token),
-          payload: {
-            config: view.config,
-            basket: { lines: [{ sku: 'TEA', name: '茶', unitPriceFen: 100, quantity: 1 }] },
-            member: { tierCode: 'normal' },
-          },
+        preview(token, {
+          config: view.config,
+          basket: { lines: TEA },
+          member: { tierCode: 'normal' },
         }),
       ]);
       for (const response of responses) expect(response.status).toBe(403);
@@ -359,19 +359,19 @@ describe(`headquarters program rules on ${TEST_DB}`, () => {
     config.memberDays = { daysOfMonth: [today], discountPercent: 85 };
     const member = await insertMember(a.huika.dataSource, { tierCode: 'silver' });
     const kept = await snapshot();
-    const preview = await a.request({
-      method: 'POST',
-      url: routes.adminProgramPreview.path,
-      headers: bearer(admin),
-      payload: {
-        config,
-        basket: { lines: [{ sku: 'TEA', name: '茶', unitPriceFen: 12345, quantity: 1 }] },
-        member: { tierCode: 'silver', birthday: null },
-        at: new Date(a.huika.app.get(Clock).now()).toISOString(),
-      },
+    const response = await preview(admin, {
+      config,
+      basket: { lines: [{ sku: 'TEA', name: '茶', unitPriceFen: 12345, quantity: 1 }] },
+      member: { tierCode: 'silver', birthday: null },
+      at: new Date(a.huika.app.get(Clock).now()).toISOString(),
     });
-    expect(preview.status).toBe(200);
-    const previewed = preview.body as { totals: Totals; pointsEarned: number; isMemberDay: boolean; discount: unknown };
+    expect(response.status).toBe(200);
+    const previewed = response.body as {
+      totals: Totals;
+      pointsEarned: number;
+      isMemberDay: boolean;
+      discount: unknown;
+    };
     expect(previewed).toMatchObject({ isMemberDay: true, discount: { source: 'memberDay', percent: 85 } });
     expect(await snapshot()).toEqual(kept);
 
@@ -386,29 +386,19 @@ describe(`headquarters program rules on ${TEST_DB}`, () => {
     const { view } = await read();
     const config = structuredClone(view.config) as unknown as { earning: Record<string, unknown> };
     config.earning.pointsPerYuan = 1.5;
-    const response = await a.request({
-      method: 'POST',
-      url: routes.adminProgramPreview.path,
-      headers: bearer(admin),
-      payload: {
-        config,
-        basket: { lines: [{ sku: 'TEA', name: '茶', unitPriceFen: 100, quantity: 1 }] },
-        member: { tierCode: 'normal' },
-      },
+    const response = await preview(admin, {
+      config,
+      basket: { lines: TEA },
+      member: { tierCode: 'normal' },
     });
     expect(response.status).toBe(400);
     expect((response.body as { details: { fields: { path: string }[] } }).details.fields.map((f) => f.path)).toEqual([
       'body.config.earning.pointsPerYuan',
     ]);
-    const unknownTier = await a.request({
-      method: 'POST',
-      url: routes.adminProgramPreview.path,
-      headers: bearer(admin),
-      payload: {
-        config: view.config,
-        basket: { lines: [{ sku: 'TEA', name: '茶', unitPriceFen: 100, quantity: 1 }] },
-        member: { tierCode: 'platinum' },
-      },
+    const unknownTier = await preview(admin, {
+      config: view.config,
+      basket: { lines: TEA },
+      member: { tierCode: 'platinum' },
     });
     expect(unknownTier.status).toBe(400);
     expect((unknownTier.body as { details: { fields: { path: string }[] } }).details.fields.map((f) => f.path)).toEqual(

@@ -17,6 +17,7 @@ import { AppError } from '../../common/app-error';
 import type { StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
 import { Transactions } from '../../common/transactions';
+import { validationFailed } from '../../common/validation';
 import { AuditService, auditActorOf } from '../audit/audit.service';
 import { isBirthday, isMemberDay } from '../checkout/calendar';
 import { pricingView } from '../checkout/pricing.view';
@@ -31,10 +32,10 @@ type VersionPage = { items: z.output<typeof ProgramVersionView>[]; nextCursor: s
 function assertSound(config: ProgramConfig): void {
   const problems = programProblems(config);
   if (problems.length === 0) return;
-  const fields = problems.map((p) => ({ path: `body.config.${p.path}`, message: p.message }));
-  throw new AppError('VALIDATION_FAILED', `invalid body: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, {
-    fields,
-  });
+  throw validationFailed(
+    'body',
+    problems.map((p) => ({ path: `body.config.${p.path}`, message: p.message })),
+  );
 }
 
 /** Headquarters runs the program: reads it, changes it version by version, and tries a change out first. */
