@@ -1,6 +1,8 @@
-import { type ProgramConfig, routes } from '@huika/shared';
+import { defaultProgramConfig, type ProgramConfig, routes } from '@huika/shared';
 import { Clock } from '../../src/common/clock';
 import { Transactions } from '../../src/common/transactions';
+import { openDatabase } from '../../src/database/data-source';
+import { ProgramVersions1795455000000 } from '../../src/database/migrations/1795455000000-program-versions';
 import { ProgramService } from '../../src/modules/program/program.service';
 import { insertMember, memberToken, scalar, staffToken } from './fixtures';
 import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase, type TestResponse } from './test-app';
@@ -404,5 +406,64 @@ describe(`headquarters program rules on ${TEST_DB}`, () => {
     expect((unknownTier.body as { details: { fields: { path: string }[] } }).details.fields.map((f) => f.path)).toEqual(
       ['body.member.tierCode'],
     );
+  });
+});
+
+describe(`the program's history on a database that had a program before on ${TEST_DB}`, () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('starts the history with the program as the migration finds it, and goes on from there', async () => {
+    // The schema as it was before program_versions, holding a program that was changed three times.
+    const old = await openDatabase(db.config);
+    const migration = new ProgramVersions1795455000000();
+    const stored = { ...defaultProgramConfig(), name: '老程序' };
+    try {
+      const runner = old.createQueryRunner();
+      try {
+        await migration.down(runner);
+      } finally {
+        await runner.release();
+      }
+      await old.query('DELETE FROM schema_migrations WHERE name = ?', [migration.name]);
+      await old.query('INSERT INTO program_config (id, config, revision, updated_at) VALUES (1, ?, 4, ?)', [
+        JSON.stringify(stored),
+        1_700_000_000_000,
+      ]);
+    } finally {
+      await old.destroy();
+    }
+
+    const app = await startTestApp(db.config);
+    try {
+      const versions = await app.request({
+        method: 'GET',
+        url: routes.adminProgramVersions.path,
+        headers: { authorization: `Bearer ${await staffToken(app, 'admin')}` },
+      });
+      expect(versions.status).toBe(200);
+      const items = (versions.body as { items: { version: number; createdBy: string | null; diff: unknown[] }[] })
+        .items;
+      // The demo seed's join gift made version 5 on the program it found; version 4 is where the history starts.
+      expect(items.map((item) => item.version)).toEqual([5, 4]);
+      expect(items[1]).toMatchObject({ createdBy: null, diff: [] });
+      expect(items[0]?.diff).toEqual([
+        { path: 'coupons.joinGiftTemplateIds', before: [], after: [expect.any(String)] },
+      ]);
+      const first = (await app.huika.dataSource.query(
+        'SELECT config, created_at FROM program_versions WHERE version = 4',
+      )) as { config: string; created_at: number | string }[];
+      expect(JSON.parse(String(first[0]?.config))).toEqual(stored);
+      expect(Number(first[0]?.created_at)).toBe(1_700_000_000_000);
+    } finally {
+      await app.close();
+    }
   });
 });
