@@ -45,6 +45,8 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
+  /** The version named by If-Match is not the current one (or none was named): re-read, then change. */
+  VERSION_CONFLICT: 412,
   RATE_LIMITED: 429,
   POINTS_NOT_ALLOWED: 409,
   BALANCE_INSUFFICIENT: 409,

@@ -5,4 +5,5 @@ export * from './multiplier';
 export * from './openapi';
 export * from './pricing';
 export * from './program';
+export * from './program-diff';
 export * from './tiers';

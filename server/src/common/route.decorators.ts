@@ -70,3 +70,9 @@ export const IdempotencyKey = createParamDecorator((_data: unknown, context: Exe
   const header = context.switchToHttp().getRequest<FastifyRequest>().headers['idempotency-key'];
   return Array.isArray(header) ? header[0] : header;
 });
+
+/** The If-Match header, as sent (a change names the version it was made on). */
+export const IfMatch = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
+  const header = context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'];
+  return Array.isArray(header) ? header[0] : header;
+});

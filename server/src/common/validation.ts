@@ -9,7 +9,12 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where
     path: [where, ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
-  throw new AppError(
+  throw validationFailed(where, fields);
+}
+
+/** 400 VALIDATION_FAILED naming each bad field by its dotted path, as the API reports every invalid input. */
+export function validationFailed(where: 'body' | 'query', fields: { path: string; message: string }[]): AppError {
+  return new AppError(
     'VALIDATION_FAILED',
     `invalid ${where}: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,
     {

@@ -22,7 +22,7 @@ export const PurchaseLineInput = z.object({
  */
 export const MAX_BASKET_FEN = 10_000_000_000;
 
-const BasketLines = z
+export const BasketLines = z
   .array(PurchaseLineInput)
   .min(1)
   .max(200)

@@ -8,7 +8,7 @@ import { identityRoutes } from './identity';
 import { meRoutes } from './me';
 import { membersRoutes } from './members';
 import { pointsRoutes } from './points';
-import { programRoutes } from './program';
+import { adminProgramRoutes, programRoutes } from './program';
 import { referralRoutes } from './referral';
 import type { RouteContract } from './route';
 import { serviceRoutes } from './service';
@@ -39,6 +39,7 @@ export const routes = {
   ...meRoutes,
   ...pointsRoutes,
   ...programRoutes,
+  ...adminProgramRoutes,
   ...identityRoutes,
   ...membersRoutes,
   ...cardRoutes,

@@ -5,6 +5,7 @@ import { MemberEntity } from './member.entity';
 import { MemberRefreshTokenEntity } from './member-refresh-token.entity';
 import { MemberSessionEntity } from './member-session.entity';
 import { ProgramConfigEntity } from './program-config.entity';
+import { ProgramVersionEntity } from './program-version.entity';
 import { RateLimitCounterEntity } from './rate-limit-counter.entity';
 import { StaffEntity } from './staff.entity';
 import { StaffRefreshTokenEntity } from './staff-refresh-token.entity';
@@ -18,6 +19,7 @@ export {
   MemberRefreshTokenEntity,
   MemberSessionEntity,
   ProgramConfigEntity,
+  ProgramVersionEntity,
   RateLimitCounterEntity,
   StaffEntity,
   StaffRefreshTokenEntity,
@@ -32,6 +34,7 @@ export const ENTITIES = [
   MemberRefreshTokenEntity,
   MemberSessionEntity,
   ProgramConfigEntity,
+  ProgramVersionEntity,
   RateLimitCounterEntity,
   StaffEntity,
   StaffRefreshTokenEntity,

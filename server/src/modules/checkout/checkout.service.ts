@@ -37,6 +37,7 @@ import { StaffCredentials } from '../staff/staff-credentials';
 import { StaffSessions } from '../staff/staff-sessions';
 import { tierOf, TierService } from '../tiers/tier.service';
 import { isBirthday, isMemberDay, startOfLocalDay } from './calendar';
+import { pricingView } from './pricing.view';
 import { CheckoutRepository, type MemberAtTill } from './checkout.repository';
 import { approverRefusal } from './refund-approval';
 import { manualCheckoutRefusal, type TillSpending } from './manual-checkout';
@@ -85,23 +86,7 @@ export class CheckoutService {
       ]);
       this.assertUsable(program, member);
       const { pricing, coupons } = await this.price(tx, program, member, staff.storeId, body, running);
-      return {
-        totals: pricing.totals,
-        pointsEarned: pricing.pointsEarned,
-        pointsSpent: pricing.pointsSpent,
-        discount: { source: pricing.discount.source, percent: pricing.discount.percent },
-        multiplier: pricing.multiplier.value,
-        pointsClamped: pricing.pointsClamped,
-        lines: pricing.lines.map((l) => ({
-          sku: l.sku,
-          quantity: l.quantity,
-          grossFen: l.grossFen,
-          discountFen: l.discountFen,
-          paidFen: l.paidFen,
-          pointsEarned: l.pointsEarned,
-        })),
-        coupons: coupons.map(couponLine),
-      };
+      return { ...pricingView(pricing), coupons: coupons.map(couponLine) };
     });
   }
 

@@ -171,7 +171,7 @@ export class SeedService {
 
   /** 入会有礼: the "¥10 入会礼券" template, made the program's join gift unless one is configured already. */
   private async seedJoinGift(manager: EntityManager, now: number): Promise<void> {
-    const program = await this.program.get(manager);
+    const { config: program, version } = await this.program.current(manager);
     if (program.coupons.joinGiftTemplateIds.length > 0) return;
     const templateId = newId();
     await this.coupons.insertTemplate(manager, {
@@ -199,9 +199,6 @@ export class SeedService {
     });
     // The program read is shared and frozen: the change is a new object.
     const withJoinGift = { ...program, coupons: { ...program.coupons, joinGiftTemplateIds: [templateId] } };
-    await manager.query('UPDATE program_config SET config = ?, revision = revision + 1, updated_at = ? WHERE id = 1', [
-      JSON.stringify(withJoinGift),
-      now,
-    ]);
+    await this.program.replace(manager, { expected: version, config: withJoinGift, by: null, at: now });
   }
 }
