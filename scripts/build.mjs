@@ -27,7 +27,14 @@ const TARGETS = {
     run: ['--filter', '@huika/miniapp', 'build:weapp'],
   },
   admin: {
-    inputs: ['admin/src', 'admin/index.html', 'admin/vite.config.ts', 'admin/package.json', 'shared/src'],
+    inputs: [
+      'admin/src',
+      'admin/public',
+      'admin/index.html',
+      'admin/vite.config.ts',
+      'admin/package.json',
+      'shared/src',
+    ],
     stamp: 'admin/dist/.built',
     run: ['--filter', '@huika/admin', 'build'],
   },

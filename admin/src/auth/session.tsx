@@ -15,6 +15,12 @@ interface SessionState {
   logout: () => Promise<void>;
 }
 
+/**
+ * Whether this browser has signed in (not a secret: the session itself is the HttpOnly cookie). Start-up asks the
+ * server to renew only then, so a first visit does not begin with a refused refresh.
+ */
+const SIGNED_IN = 'huika-admin-signed-in';
+
 const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -23,15 +29,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const accept = useCallback((session: StaffSession) => {
     setAccessToken(session.token);
     setStaff(session.staff);
+    localStorage.setItem(SIGNED_IN, '1');
   }, []);
 
   const end = useCallback(() => {
     setAccessToken(null);
     setStaff(null);
+    localStorage.removeItem(SIGNED_IN);
   }, []);
 
   useEffect(() => {
     onSession({ ended: end, renewed: accept });
+    if (!localStorage.getItem(SIGNED_IN)) {
+      setStaff(null);
+      return;
+    }
     renewSession()
       .then((session) => {
         if (session && CONSOLE_ROLES.includes(session.staff.role)) accept(session);

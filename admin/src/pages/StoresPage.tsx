@@ -83,6 +83,7 @@ function StoreForm({ store, onClose }: { store: Store | 'new'; onClose: (saved: 
       {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
       <Form
         form={form}
+        name="store"
         layout="vertical"
         initialValues={creating ? {} : { code: store.code, name: store.name, address: store.address ?? '' }}
         onFinish={() => void submit()}
@@ -189,6 +190,7 @@ function StaffForm({
       {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
       <Form
         form={form}
+        name="staff"
         layout="vertical"
         initialValues={
           creating
