@@ -1,8 +1,9 @@
-import { AuditOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { AuditOutlined, QrcodeOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import { routes, type RouteContract, type StaffRole } from '@huika/shared';
 import type { ReactNode } from 'react';
 import { t } from '../i18n/zh-CN';
 import { AuditLogPage } from './AuditLogPage';
+import { ScenesPage } from './ScenesPage';
 import { StaffPage, StoresPage } from './StoresPage';
 import { StoreStaffPage } from './StoreStaffPage';
 
@@ -42,6 +43,13 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     icon: <TeamOutlined />,
     element: <StoreStaffPage />,
     route: routes.storeStaffList,
+  },
+  {
+    path: '/scenes',
+    name: t.menu.scenes,
+    icon: <QrcodeOutlined />,
+    element: <ScenesPage />,
+    route: routes.adminScenesCreate,
   },
   {
     path: '/audit',

@@ -1,6 +1,7 @@
 // The headquarters console in real Chromium against the real server, at a desktop size: headquarters signs in at
 // /admin/, opens a store and hires a cashier through the forms, and finds both in the audit log; a store manager
 // gets the reduced menu; a cashier is refused. Every page is photographed.
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TEST_DB } from '../harness/database';
 import { launchChromium, screenshot, watchConsole } from '../harness/browser';
@@ -56,7 +57,7 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await signIn(page, 'admin', 'admin-password');
     await page.getByTestId('current-staff').waitFor();
     await expect(page.title()).resolves.toContain('Huika 会员运营中心');
-    for (const item of ['门店与员工', '门店', '员工', '审计日志']) {
+    for (const item of ['门店与员工', '门店', '员工', '入会码', '审计日志']) {
       await menu(page).getByText(item, { exact: true }).first().waitFor();
     }
     await expect(menu(page).getByText('本店员工', { exact: true }).count()).resolves.toBe(0);
@@ -109,6 +110,21 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await page.getByRole('cell', { name: 'manager', exact: true }).waitFor();
     await page.getByRole('cell', { name: CASHIER }).waitFor({ state: 'detached' });
 
+    // A join code for the new store: its QR code, the mini-program path and the PNG download.
+    await menu(page).getByText('入会码', { exact: true }).click();
+    await page.waitForURL(/\/admin\/scenes$/);
+    await page.getByLabel('归属对象').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: STORE_NAME }).click();
+    await page.getByLabel('入会码').fill(`poster-${suffix}`);
+    await page.getByRole('button', { name: /生\s*成/ }).click();
+    await page.getByTestId('scene-qr').waitFor();
+    await page.getByText(`scene=poster-${suffix}`).first().waitFor();
+    await screenshot(page, 'admin-scenes');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('下载 PNG').click()]);
+    expect(download.suggestedFilename()).toBe(`huika-join-poster-${suffix}.png`);
+    const png = await readFile((await download.path()) ?? '');
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+
     await menu(page).getByText('审计日志', { exact: true }).click();
     await page.waitForURL(/\/admin\/audit$/);
     await page.getByText('staff.create').first().waitFor();
@@ -153,7 +169,7 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await page.getByRole('cell', { name: 'cashier', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/store-staff');
     await menu(page).getByText('本店员工', { exact: true }).waitFor();
-    for (const hidden of ['门店与员工', '审计日志']) {
+    for (const hidden of ['门店与员工', '入会码', '审计日志']) {
       await expect(menu(page).getByText(hidden, { exact: true }).count()).resolves.toBe(0);
     }
     await screenshot(page, 'admin-manager');
