@@ -1,8 +1,17 @@
-import { AuditOutlined, QrcodeOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  GiftOutlined,
+  QrcodeOutlined,
+  SendOutlined,
+  ShopOutlined,
+  TagsOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { routes, type RouteContract, type StaffRole } from '@huika/shared';
 import type { ReactNode } from 'react';
 import { t } from '../i18n/zh-CN';
 import { AuditLogPage } from './AuditLogPage';
+import { CouponBatchesPage, CouponTemplatesPage } from './CouponsPage';
 import { ScenesPage } from './ScenesPage';
 import { StaffPage, StoresPage } from './StoresPage';
 import { StoreStaffPage } from './StoreStaffPage';
@@ -18,6 +27,7 @@ export interface ConsolePage {
   group?: { key: string; name: string; icon: ReactNode };
 }
 
+const COUPONS_GROUP = { key: '/coupon', name: t.coupons.group, icon: <GiftOutlined /> };
 const STORES_GROUP = { key: '/org', name: t.menu.stores, icon: <ShopOutlined /> };
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
@@ -43,6 +53,22 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     icon: <TeamOutlined />,
     element: <StoreStaffPage />,
     route: routes.storeStaffList,
+  },
+  {
+    path: '/coupons',
+    name: t.coupons.templates,
+    icon: <TagsOutlined />,
+    element: <CouponTemplatesPage />,
+    route: routes.listCouponTemplates,
+    group: COUPONS_GROUP,
+  },
+  {
+    path: '/coupon-batches',
+    name: t.coupons.batches,
+    icon: <SendOutlined />,
+    element: <CouponBatchesPage />,
+    route: routes.createCouponBatch,
+    group: COUPONS_GROUP,
   },
   {
     path: '/scenes',

@@ -48,6 +48,13 @@ describe(`the headquarters console (${TEST_DB})`, () => {
 
   const menu = (page: Page) => page.locator('.ant-pro-sider-menu, .ant-menu').first();
 
+  /** Opens a page from the menu, unfolding its group first when the group is folded. */
+  async function openFromMenu(page: Page, item: string, group?: string): Promise<void> {
+    const entry = menu(page).getByText(item, { exact: true });
+    if (group && !(await entry.isVisible())) await menu(page).getByText(group, { exact: true }).click();
+    await entry.click();
+  }
+
   it('headquarters signs in, opens a store, hires a cashier and finds both in the audit log', async () => {
     const { context, page, errors } = await desktop();
     await page.goto(`${server.baseUrl}/admin/`, { waitUntil: 'networkidle' });
@@ -57,8 +64,8 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await signIn(page, 'admin', 'admin-password');
     await page.getByTestId('current-staff').waitFor();
     await expect(page.title()).resolves.toContain('Huika 会员运营中心');
-    for (const item of ['门店与员工', '门店', '员工', '入会码', '审计日志']) {
-      await menu(page).getByText(item, { exact: true }).first().waitFor();
+    for (const item of ['门店与员工', '门店', '员工', '优惠券', '券模板', '批量发券', '入会码', '审计日志']) {
+      await menu(page).getByText(item, { exact: true }).first().waitFor({ state: 'attached' });
     }
     await expect(menu(page).getByText('本店员工', { exact: true }).count()).resolves.toBe(0);
     expect(new URL(page.url()).pathname).toBe('/admin/stores');
@@ -86,7 +93,7 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await screenshot(page, 'admin-store-form-error');
     await storeDialog.getByRole('button', { name: /取\s*消/ }).click();
 
-    await menu(page).getByText('员工', { exact: true }).click();
+    await openFromMenu(page, '员工', '门店与员工');
     await page.waitForURL(/\/admin\/staff$/);
     await page.getByRole('cell', { name: 'cashier', exact: true }).waitFor();
     await page.getByRole('button', { name: '新建员工' }).click();
@@ -110,8 +117,41 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await page.getByRole('cell', { name: 'manager', exact: true }).waitFor();
     await page.getByRole('cell', { name: CASHIER }).waitFor({ state: 'detached' });
 
+    // A coupon template: an amount the schema refuses stays on its field; then 满 100 减 20, 100 of them.
+    await openFromMenu(page, '券模板', '优惠券');
+    await page.waitForURL(/\/admin\/coupons$/);
+    await page.getByRole('button', { name: '新建券模板' }).click();
+    const couponDialog = page.getByRole('dialog');
+    await couponDialog.getByLabel('名称').fill(`新客满减${suffix}`);
+    await couponDialog.getByLabel('减免金额').fill('20.001');
+    await couponDialog.getByRole('button', { name: /保\s*存/ }).click();
+    await couponDialog.locator('.ant-form-item-explain-error').getByText('单位元').waitFor();
+    await couponDialog.getByLabel('减免金额').fill('20');
+    await couponDialog.getByLabel('使用门槛').fill('100');
+    await couponDialog.getByLabel('发放总量').fill('100');
+    await screenshot(page, 'admin-coupon-form');
+    await couponDialog.getByRole('button', { name: /保\s*存/ }).click();
+    const templateRow = page.getByRole('row').filter({ hasText: `新客满减${suffix}` });
+    await templateRow.getByText('满 ¥100 减 ¥20').waitFor();
+    await templateRow.getByText('0/100').waitFor();
+    await screenshot(page, 'admin-coupons');
+
+    // A batch to every active member, followed until it is done.
+    await openFromMenu(page, '批量发券', '优惠券');
+    await page.getByLabel('批次号').fill(`batch-${suffix}`);
+    await page.getByLabel('券模板').click();
+    await page
+      .locator('.ant-select-item-option')
+      .filter({ hasText: `新客满减${suffix}` })
+      .click();
+    await page.getByRole('button', { name: '开始发券' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /是/ }).click();
+    await page.waitForURL(new RegExp(`batch=batch-${suffix}`));
+    await page.getByTestId('batch-progress').getByText('已完成').waitFor();
+    await screenshot(page, 'admin-coupon-batch');
+
     // A join code for the new store: its QR code, the mini-program path and the PNG download.
-    await menu(page).getByText('入会码', { exact: true }).click();
+    await openFromMenu(page, '入会码');
     await page.waitForURL(/\/admin\/scenes$/);
     await page.getByLabel('归属对象').click();
     await page.locator('.ant-select-item-option').filter({ hasText: STORE_NAME }).click();
@@ -125,7 +165,7 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     const png = await readFile((await download.path()) ?? '');
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
 
-    await menu(page).getByText('审计日志', { exact: true }).click();
+    await openFromMenu(page, '审计日志');
     await page.waitForURL(/\/admin\/audit$/);
     await page.getByText('staff.create').first().waitFor();
     await page.getByText('store.create').first().waitFor();
@@ -169,7 +209,7 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await page.getByRole('cell', { name: 'cashier', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/store-staff');
     await menu(page).getByText('本店员工', { exact: true }).waitFor();
-    for (const hidden of ['门店与员工', '入会码', '审计日志']) {
+    for (const hidden of ['门店与员工', '优惠券', '入会码', '审计日志']) {
       await expect(menu(page).getByText(hidden, { exact: true }).count()).resolves.toBe(0);
     }
     await screenshot(page, 'admin-manager');
