@@ -93,6 +93,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
         wildcard: false,
         index: false,
         decorateReply: false,
+        // Otherwise @fastify/static's own Cache-Control (max-age=0) replaces the one set just below.
+        cacheControl: false,
         setHeaders: (response, path) => {
           // Hashed bundles are immutable; index.html and the service worker must revalidate.
           const immutable = /\.[0-9a-f]{8,}\.(js|css)$/.test(path);
@@ -109,6 +111,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
         wildcard: false,
         index: false,
         decorateReply: false,
+        // Otherwise @fastify/static's own Cache-Control (max-age=0) replaces the one set just below.
+        cacheControl: false,
         setHeaders: (response, path) => {
           // Vite names bundles by content (index-AbC123xy.js): those never change; index.html revalidates.
           const immutable = /[/\\]assets[/\\][^/\\]+-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(path);

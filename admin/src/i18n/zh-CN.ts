@@ -92,8 +92,6 @@ export const zhCN = {
     target: '对象',
     targetKind: '对象类型',
     targetId: '对象 ID',
-    date: '日期',
-    dateRange: '日期范围',
     time: '时间',
     before: '变更前',
     after: '变更后',
@@ -102,7 +100,6 @@ export const zhCN = {
     member: '会员',
     staff: '员工',
     anonymous: '未识别',
-    dateHint: '日期范围只筛选当前已加载的页面',
   },
   scenes: {
     create: '生成入会码',
