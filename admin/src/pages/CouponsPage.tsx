@@ -20,7 +20,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Popconfirm,
   Progress,
   Radio,
@@ -36,12 +35,20 @@ import { useSearchParams } from 'react-router-dom';
 import type { z } from 'zod';
 import { callApi } from '../api/client';
 import { CursorTable } from '../components/CursorTable';
+import { ActiveToggle, createToolbar, FormModal, useActiveSetter, type ToggleWords } from '../components/actions';
 import { errorText, parseForm, placeServerError, type FieldHints } from '../components/forms';
 import { formatTime } from '../components/format';
 import { interpolate, t } from '../i18n/zh-CN';
 
 type Template = z.output<typeof CouponTemplateView>;
 type Batch = z.output<typeof CouponBatchView>;
+
+const ISSUING_WORDS: ToggleWords = {
+  turnOff: t.coupons.pause,
+  turnOn: t.coupons.resume,
+  confirmOff: t.coupons.confirmPause,
+  confirmOn: t.coupons.confirmResume,
+};
 
 const TEMPLATE_HINTS: FieldHints = {
   name: t.coupons.nameHint,
@@ -153,18 +160,14 @@ function TemplateForm({ onClose }: { onClose: (saved: boolean) => void }) {
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       width={640}
       title={t.coupons.createTemplate}
-      okText={t.common.save}
-      cancelText={t.common.cancel}
-      confirmLoading={saving}
-      onOk={() => void submit()}
+      saving={saving}
+      failure={failure}
+      onSave={() => void submit()}
       onCancel={() => onClose(false)}
-      destroyOnClose
     >
-      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
       <Form
         form={form}
         name="template"
@@ -262,7 +265,7 @@ function TemplateForm({ onClose }: { onClose: (saved: boolean) => void }) {
           </Col>
         </Row>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -270,17 +273,9 @@ function TemplateForm({ onClose }: { onClose: (saved: boolean) => void }) {
 export function CouponTemplatesPage() {
   const [creating, setCreating] = useState(false);
   const ref = useRef<ActionType>();
-  const { message } = App.useApp();
-
-  const setActive = async (template: Template, active: boolean) => {
-    try {
-      await callApi(routes.updateCouponTemplate, { params: { id: template.id }, body: { active } });
-      void message.success(t.common.saved);
-      ref.current?.reload();
-    } catch (error) {
-      void message.error(errorText(error));
-    }
-  };
+  const setActive = useActiveSetter<Template>(ref, (template, active) =>
+    callApi(routes.updateCouponTemplate, { params: { id: template.id }, body: { active } }),
+  );
 
   const columns: ProColumns<Template>[] = [
     { title: t.coupons.name, dataIndex: 'name' },
@@ -325,14 +320,7 @@ export function CouponTemplatesPage() {
       valueType: 'option',
       width: 100,
       render: (_, row) => (
-        <Popconfirm
-          title={row.active ? t.coupons.confirmPause : t.coupons.confirmResume}
-          onConfirm={() => setActive(row, !row.active)}
-          okText={t.common.yes}
-          cancelText={t.common.no}
-        >
-          <a>{row.active ? t.coupons.pause : t.coupons.resume}</a>
-        </Popconfirm>
+        <ActiveToggle active={row.active} words={ISSUING_WORDS} onToggle={(active) => setActive(row, active)} />
       ),
     },
   ];
@@ -344,11 +332,7 @@ export function CouponTemplatesPage() {
         rowKey="id"
         columns={columns}
         load={(query) => callApi(routes.listCouponTemplates, { query })}
-        toolBarRender={() => [
-          <Button key="new" type="primary" onClick={() => setCreating(true)}>
-            {t.coupons.createTemplate}
-          </Button>,
-        ]}
+        toolBarRender={createToolbar(t.coupons.createTemplate, () => setCreating(true))}
       />
       {creating && (
         <TemplateForm

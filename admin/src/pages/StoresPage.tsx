@@ -8,11 +8,12 @@ import {
   type StaffView,
   type StoreView,
 } from '@huika/shared';
-import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Space, Tag } from 'antd';
+import { App, Form, Input, Select, Space, Tag } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { callApi, isApiError } from '../api/client';
 import { CursorTable } from '../components/CursorTable';
+import { ActiveToggle, createToolbar, FormModal, useActiveSetter } from '../components/actions';
 import { errorText, parseForm, placeServerError, type FieldHints } from '../components/forms';
 import { formatTime } from '../components/format';
 import { t } from '../i18n/zh-CN';
@@ -70,17 +71,13 @@ function StoreForm({ store, onClose }: { store: Store | 'new'; onClose: (saved: 
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={creating ? t.stores.create : t.stores.editTitle}
-      okText={t.common.save}
-      cancelText={t.common.cancel}
-      confirmLoading={saving}
-      onOk={() => void submit()}
+      saving={saving}
+      failure={failure}
+      onSave={() => void submit()}
       onCancel={() => onClose(false)}
-      destroyOnClose
     >
-      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
       <Form
         form={form}
         name="store"
@@ -98,7 +95,7 @@ function StoreForm({ store, onClose }: { store: Store | 'new'; onClose: (saved: 
           <Input maxLength={255} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -177,17 +174,13 @@ function StaffForm({
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={creating ? t.staff.create : t.staff.editTitle}
-      okText={t.common.save}
-      cancelText={t.common.cancel}
-      confirmLoading={saving}
-      onOk={() => void submit()}
+      saving={saving}
+      failure={failure}
+      onSave={() => void submit()}
       onCancel={() => onClose(false)}
-      destroyOnClose
     >
-      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
       <Form
         form={form}
         name="staff"
@@ -237,24 +230,16 @@ function StaffForm({
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
 function StoresTab() {
   const [editing, setEditing] = useState<Store | 'new' | null>(null);
   const ref = useRef<ActionType>();
-  const { message } = App.useApp();
-
-  const setActive = async (store: Store, active: boolean) => {
-    try {
-      await callApi(routes.adminStoresUpdate, { params: { id: store.id }, body: { active } });
-      void message.success(t.common.saved);
-      ref.current?.reload();
-    } catch (error) {
-      void message.error(errorText(error));
-    }
-  };
+  const setActive = useActiveSetter<Store>(ref, (store, active) =>
+    callApi(routes.adminStoresUpdate, { params: { id: store.id }, body: { active } }),
+  );
 
   const columns: ProColumns<Store>[] = [
     { title: t.stores.code, dataIndex: 'code', width: 120, render: (_, row) => <Tag>{row.code}</Tag> },
@@ -269,14 +254,7 @@ function StoresTab() {
       render: (_, row) => (
         <Space>
           <a onClick={() => setEditing(row)}>{t.common.edit}</a>
-          <Popconfirm
-            title={row.active ? t.common.confirmDeactivate : t.common.confirmActivate}
-            onConfirm={() => setActive(row, !row.active)}
-            okText={t.common.yes}
-            cancelText={t.common.no}
-          >
-            <a>{row.active ? t.common.deactivate : t.common.activate}</a>
-          </Popconfirm>
+          <ActiveToggle active={row.active} onToggle={(active) => setActive(row, active)} />
         </Space>
       ),
     },
@@ -289,11 +267,7 @@ function StoresTab() {
         rowKey="id"
         columns={columns}
         load={(query) => callApi(routes.adminStoresList, { query })}
-        toolBarRender={() => [
-          <Button key="new" type="primary" onClick={() => setEditing('new')}>
-            {t.stores.create}
-          </Button>,
-        ]}
+        toolBarRender={createToolbar(t.stores.create, () => setEditing('new'))}
       />
       {editing && (
         <StoreForm
@@ -311,19 +285,14 @@ function StoresTab() {
 function StaffTab({ stores }: { stores: Store[] }) {
   const [editing, setEditing] = useState<Staff | 'new' | null>(null);
   const ref = useRef<ActionType>();
-  const { message } = App.useApp();
   const storeName = (id: string | null) =>
     id === null ? t.staff.headquarters : (stores.find((s) => s.id === id)?.name ?? id);
 
-  const setActive = async (staff: Staff, active: boolean) => {
-    try {
-      await callApi(routes.adminStaffUpdate, { params: { id: staff.id }, body: { active } });
-      void message.success(t.common.saved);
-      ref.current?.reload();
-    } catch (error) {
-      void message.error(isApiError(error) && error.code === 'CONFLICT' ? t.staff.conflict : errorText(error));
-    }
-  };
+  const setActive = useActiveSetter<Staff>(
+    ref,
+    (staff, active) => callApi(routes.adminStaffUpdate, { params: { id: staff.id }, body: { active } }),
+    (error) => (isApiError(error) && error.code === 'CONFLICT' ? t.staff.conflict : errorText(error)),
+  );
 
   const columns: ProColumns<Staff>[] = [
     { title: t.staff.username, dataIndex: 'username', search: false },
@@ -364,14 +333,7 @@ function StaffTab({ stores }: { stores: Store[] }) {
       render: (_, row) => (
         <Space>
           <a onClick={() => setEditing(row)}>{t.common.edit}</a>
-          <Popconfirm
-            title={row.active ? t.common.confirmDeactivate : t.common.confirmActivate}
-            onConfirm={() => setActive(row, !row.active)}
-            okText={t.common.yes}
-            cancelText={t.common.no}
-          >
-            <a>{row.active ? t.common.deactivate : t.common.activate}</a>
-          </Popconfirm>
+          <ActiveToggle active={row.active} onToggle={(active) => setActive(row, active)} />
         </Space>
       ),
     },
@@ -393,11 +355,7 @@ function StaffTab({ stores }: { stores: Store[] }) {
             },
           })
         }
-        toolBarRender={() => [
-          <Button key="new" type="primary" onClick={() => setEditing('new')}>
-            {t.staff.create}
-          </Button>,
-        ]}
+        toolBarRender={createToolbar(t.staff.create, () => setEditing('new'))}
       />
       {editing && (
         <StaffForm
