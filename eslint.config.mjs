@@ -39,7 +39,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
-    files: ['miniapp/src/**/*.{ts,tsx}'],
+    files: ['miniapp/src/**/*.{ts,tsx}', 'admin/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     rules: { ...reactHooks.configs.recommended.rules },

@@ -1,5 +1,6 @@
-// Builds what is out of date: shared (JS for the server), the server, and the app for H5 and weapp.
-// `node scripts/build.mjs [shared|server|h5|weapp ...]`; no arguments builds shared, server and h5.
+// Builds what is out of date: shared (JS for the server), the server, the app for H5 and weapp, and the
+// headquarters console. `node scripts/build.mjs [shared|server|h5|weapp|admin ...]`; no arguments builds shared,
+// server, h5 and admin.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { log, pnpm, root } from './lib.mjs';
@@ -24,6 +25,18 @@ const TARGETS = {
     inputs: ['miniapp/src', 'miniapp/config', 'miniapp/package.json', 'shared/src'],
     stamp: 'miniapp/dist/weapp/.built',
     run: ['--filter', '@huika/miniapp', 'build:weapp'],
+  },
+  admin: {
+    inputs: [
+      'admin/src',
+      'admin/public',
+      'admin/index.html',
+      'admin/vite.config.ts',
+      'admin/package.json',
+      'shared/src',
+    ],
+    stamp: 'admin/dist/.built',
+    run: ['--filter', '@huika/admin', 'build'],
   },
 };
 
@@ -58,5 +71,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
   const names = args.filter((arg) => !arg.startsWith('--'));
-  build(names.length ? names : ['shared', 'server', 'h5'], { force });
+  build(names.length ? names : ['shared', 'server', 'h5', 'admin'], { force });
 }

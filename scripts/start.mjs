@@ -6,7 +6,7 @@ import { build } from './build.mjs';
 import { childEnv, installDependencies, log, root } from './lib.mjs';
 
 installDependencies();
-build(['shared', 'server', 'h5']);
+build(['shared', 'server', 'h5', 'admin']);
 
 // Whether dev mode is on is the server's decision (devMode in server/src/config/config.ts): for the embedded
 // default only, or when HUIKA_DEV=true; never with a DATABASE_URL or NODE_ENV=production unless asked for.

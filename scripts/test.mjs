@@ -85,9 +85,9 @@ async function main() {
   await check('format', pnpmCheck(['exec', 'prettier', '--check', '.', '--log-level', 'warn']));
   await check('typecheck', pnpmCheck(['-r', '--silent', 'typecheck']));
   let built = true;
-  await check('build (shared, server, h5, weapp)', () => {
+  await check('build (shared, server, h5, weapp, admin)', () => {
     try {
-      build(['shared', 'server', 'h5', 'weapp']);
+      build(['shared', 'server', 'h5', 'weapp', 'admin']);
       return true;
     } catch (error) {
       built = false;

@@ -11,7 +11,7 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
 import { mapError } from './common/error-mapping';
-import { H5_APP, type H5App } from './common/h5-app';
+import { ADMIN_APP, ADMIN_BASE, H5_APP, type H5App } from './common/h5-app';
 import { registerSecurityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './database/data-source';
@@ -66,7 +66,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     // The H5 staff app's refresh token travels in a cookie (modules/staff/refresh-cookie.ts).
     await fastify.register(fastifyCookie);
     const h5 = app.get<H5App>(H5_APP);
-    await registerSecurityHeaders(fastify, [DOCS_INLINE_SCRIPT, ...h5.inlineScripts]);
+    const admin = app.get<H5App>(ADMIN_APP);
+    await registerSecurityHeaders(fastify, [DOCS_INLINE_SCRIPT, ...h5.inlineScripts, ...admin.inlineScripts]);
     const clock = app.get(Clock);
     fastify.addHook('onRequest', async (request, reply) => {
       void reply.header('x-request-id', request.id);
@@ -92,6 +93,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
         wildcard: false,
         index: false,
         decorateReply: false,
+        // Otherwise @fastify/static's own Cache-Control (max-age=0) replaces the one set just below.
+        cacheControl: false,
         setHeaders: (response, path) => {
           // Hashed bundles are immutable; index.html and the service worker must revalidate.
           const immutable = /\.[0-9a-f]{8,}\.(js|css)$/.test(path);
@@ -100,6 +103,24 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
       });
     } else {
       logger.warn({ dir: h5.dir }, 'the H5 app is not built; only the API is served');
+    }
+    if (admin.available) {
+      await fastify.register(fastifyStatic, {
+        root: admin.dir,
+        prefix: `${ADMIN_BASE}/`,
+        wildcard: false,
+        index: false,
+        decorateReply: false,
+        // Otherwise @fastify/static's own Cache-Control (max-age=0) replaces the one set just below.
+        cacheControl: false,
+        setHeaders: (response, path) => {
+          // Vite names bundles by content (index-AbC123xy.js): those never change; index.html revalidates.
+          const immutable = /[/\\]assets[/\\][^/\\]+-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(path);
+          response.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
+    } else {
+      logger.warn({ dir: admin.dir }, 'the headquarters console is not built; /admin/ is not served');
     }
     await app.init();
     const seed = await app.get(SeedService).prepare({ demo: config.demo });

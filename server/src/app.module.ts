@@ -4,13 +4,13 @@ import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
 import { Clock } from './common/clock';
 import { ApiExceptionFilter } from './common/exception.filter';
-import { H5_APP, H5App } from './common/h5-app';
+import { ADMIN_APP, ADMIN_BASE, H5_APP, H5App } from './common/h5-app';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { Keys } from './common/keys';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { SettingsService } from './common/settings.service';
 import { Transactions } from './common/transactions';
-import type { AppConfig } from './config/config';
+import { type AppConfig, DEFAULT_ADMIN_DIR } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthGuard } from './modules/auth/auth.guard';
@@ -47,13 +47,14 @@ export class CoreModule {
       module: CoreModule,
       providers: [
         { provide: DataSourceToken, useValue: dataSource },
-        { provide: H5_APP, useValue: new H5App(config.h5Dir) },
+        { provide: H5_APP, useValue: new H5App(config.h5Dir, '/', [ADMIN_BASE]) },
+        { provide: ADMIN_APP, useValue: new H5App(config.adminDir ?? DEFAULT_ADMIN_DIR, ADMIN_BASE) },
         Clock,
         SettingsService,
         Keys,
         Transactions,
       ],
-      exports: [DataSourceToken, H5_APP, Clock, SettingsService, Keys, Transactions],
+      exports: [DataSourceToken, H5_APP, ADMIN_APP, Clock, SettingsService, Keys, Transactions],
     };
   }
 }

@@ -1,20 +1,24 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { H5_APP, type H5App } from './h5-app';
+import { ADMIN_APP, H5_APP, type H5App } from './h5-app';
 import { mapError } from './error-mapping';
 
 /** The one place errors become HTTP responses: `{ code, message, details? }`, never a stack trace. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  constructor(@Inject(H5_APP) private readonly h5: H5App) {}
+  constructor(
+    @Inject(H5_APP) private readonly h5: H5App,
+    @Inject(ADMIN_APP) private readonly admin: H5App,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    // History fallback: app routes that are not files get the H5 app's index.html.
-    if (exception instanceof NotFoundException && this.h5.servesFallback(request)) {
-      void this.h5.sendIndex(reply);
+    // History fallback: app routes that are not files get their app's index.html (the console's under /admin/).
+    const app = [this.admin, this.h5].find((candidate) => candidate.servesFallback(request));
+    if (exception instanceof NotFoundException && app) {
+      void app.sendIndex(reply);
       return;
     }
     const mapped = mapError(exception);

@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 /** The demo staff's password unless HUIKA_DEMO_PASSWORD says otherwise: it is in the README for all to read. */
+export const DEFAULT_ADMIN_DIR = resolve(REPO_ROOT, 'admin', 'dist');
+
 export const PUBLISHED_DEMO_PASSWORD = 'huika-demo';
 
 /** Far above what the app does (a page shows in a handful of reads), low enough to keep a loop off the database. */
@@ -32,6 +34,7 @@ const EnvSchema = z.object({
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+)$/, 'true, false, a number of hops, or proxy addresses/CIDRs')
     .default('false'),
   HUIKA_H5_DIR: z.string().min(1).optional(),
+  HUIKA_ADMIN_DIR: z.string().min(1).optional(),
   HUIKA_WECHAT_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
   HUIKA_WECHAT_APPID: z.string().min(1).optional(),
   HUIKA_WECHAT_SECRET: z.string().min(1).optional(),
@@ -98,6 +101,8 @@ export interface AppConfig {
   /** Key (≥ 32 chars) for personal data: phone encryption and lookup hashes. Unset only in dev mode. */
   dataKey?: string | undefined;
   h5Dir: string;
+  /** The built headquarters console, served at /admin/ (DEFAULT_ADMIN_DIR when left out). */
+  adminDir?: string;
   bodyLimitBytes: number;
   /** Optional so that hand-built configurations (tests) may leave it out: the defaults apply. */
   memberReads?: MemberReadLimitConfig;
@@ -267,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     },
     dataKey,
     h5Dir: e.HUIKA_H5_DIR ? resolve(e.HUIKA_H5_DIR) : resolve(REPO_ROOT, 'miniapp', 'dist', 'h5'),
+    adminDir: e.HUIKA_ADMIN_DIR ? resolve(e.HUIKA_ADMIN_DIR) : DEFAULT_ADMIN_DIR,
     bodyLimitBytes: e.HUIKA_BODY_LIMIT_BYTES,
     memberReads: { burst: e.HUIKA_MEMBER_READ_BURST, perMinute: e.HUIKA_MEMBER_READS_PER_MINUTE },
     logLevel: e.LOG_LEVEL,

@@ -64,6 +64,7 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfi
     // The medium tests play the load balancer: they set X-Forwarded-For themselves.
     trustProxy: true,
     h5Dir: join(tmpdir(), 'huika-no-h5'),
+    adminDir: join(tmpdir(), 'huika-no-admin'),
     bodyLimitBytes: 65_536,
     logLevel: 'silent',
     logPretty: false,
