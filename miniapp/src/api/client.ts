@@ -6,10 +6,11 @@ import {
   type QueryOf,
   type ResponseOf,
   type RouteContract,
+  routes,
 } from '@huika/shared';
 import { interpolate, t } from '../i18n';
 import { goToJoin } from '../member/sign-in';
-import { clearToken, getToken } from './token';
+import { clearToken, getRefreshToken, getToken, setSession } from './token';
 
 /** Failures that never reached the server's error handler, so carry no server code. */
 export type ClientErrorCode = 'NETWORK_ERROR' | 'INVALID_RESPONSE' | 'HTTP_ERROR';
@@ -102,9 +103,59 @@ async function send(option: Taro.request.Option<unknown, Record<string, unknown>
 /**
  * Calls one route of the API as its shared contract describes it: the path, method and body are checked by the
  * compiler, and the answer is validated against the contract's response schema before it is returned.
+ *
+ * A member route called with the stored member token renews it once when the server answers TOKEN_EXPIRED (the
+ * access token lasts an hour, the session 30 days) and repeats the call, Idempotency-Key included. A session the
+ * server ended (SESSION_ENDED: logged out everywhere, the card reissued on another phone) or one that cannot be
+ * renewed is dropped, and the member signs in again from the join page (in the mini-program, silently with
+ * wx.login).
  */
 export async function callApi<C extends RouteContract>(route: C, ...args: CallArgs<C>): Promise<ResponseOf<C>> {
   const options: CallOptions<C> | undefined = args[0];
+  const storedMemberToken = route.auth === 'member' && options?.token === undefined;
+  try {
+    return await request(route, options);
+  } catch (error: unknown) {
+    if (!storedMemberToken || !(error instanceof ApiError) || error.status !== 401) throw error;
+    if (error.code === 'TOKEN_EXPIRED' && (await renewMemberSession())) {
+      try {
+        return await request(route, options);
+      } catch (retried: unknown) {
+        if (retried instanceof ApiError && retried.status === 401) signOutMember();
+        throw retried;
+      }
+    }
+    signOutMember();
+    throw error;
+  }
+}
+
+/** One renewal at a time: the refresh token is single use, and spending it twice ends the whole session. */
+let renewing: Promise<boolean> | null = null;
+
+/** Renews the member's access token with the stored refresh token; false when the session cannot go on. */
+function renewMemberSession(): Promise<boolean> {
+  renewing ??= (async () => {
+    const refreshToken = getRefreshToken();
+    if (!refreshToken) return false;
+    try {
+      setSession(await request(routes.memberRefresh, { body: { refreshToken }, token: null }));
+      return true;
+    } catch {
+      return false;
+    }
+  })().finally(() => {
+    renewing = null;
+  });
+  return renewing;
+}
+
+function signOutMember(): void {
+  clearToken();
+  goToJoin();
+}
+
+async function request<C extends RouteContract>(route: C, options: CallOptions<C> | undefined): Promise<ResponseOf<C>> {
   const url = `${apiBaseUrl}${buildPath(route.path, options?.params)}${buildQueryString(options?.query)}`;
 
   const header: Record<string, string> = { Accept: 'application/json' };
@@ -128,11 +179,6 @@ export async function callApi<C extends RouteContract>(route: C, ...args: CallAr
     ...(body === undefined ? {} : { data: body as Record<string, unknown> }),
   });
   if (statusCode < 200 || statusCode >= 300) {
-    if (statusCode === 401 && route.auth === 'member' && options?.token === undefined) {
-      // The stored member token is missing, expired or revoked: every member page signs in again from here.
-      clearToken();
-      goToJoin();
-    }
     throw errorFromResponse(statusCode, data);
   }
   if (!route.response) {

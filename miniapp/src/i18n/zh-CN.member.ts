@@ -314,6 +314,14 @@ export const zhCNMember = {
     closed: '账号已注销',
     logout: '退出登录',
     logoutConfirm: '确定退出登录吗？',
+    /** Ends every session of the member: a lost phone, a shared computer. */
+    endAll: '退出所有设备',
+    endAllHint: '手机丢失或在他人设备上登录过时使用，所有设备（包括本机）需重新登录',
+    endAllTitle: '退出所有设备',
+    endAllConfirm: '所有设备上的登录都将失效，包括本机。积分、等级与优惠券不受影响。确定继续吗？',
+    endAllAction: '全部退出',
+    endingAll: '正在退出…',
+    endAllDone: '已退出所有设备',
   },
   activities: {
     emptyTitle: '暂无会员活动',

@@ -30,8 +30,13 @@ function signedOut(): ApiError {
   return new ApiError('UNAUTHORIZED', tStaff.login.signedOut, 401);
 }
 
+/** The refresh token where the app keeps it; in the browser an empty body, and the HttpOnly cookie goes along. */
+function refreshBody(session: StaffSession): { refreshToken?: string } {
+  return session.refreshToken ? { refreshToken: session.refreshToken } : {};
+}
+
 function refresh(session: StaffSession): Promise<StaffSession> {
-  refreshing ??= callApi(routes.staffRefresh, { body: { refreshToken: session.refreshToken }, token: null })
+  refreshing ??= callApi(routes.staffRefresh, { body: refreshBody(session), token: null })
     .then((answer) => saveStaffSession(answer))
     .catch((error: unknown) => {
       if (error instanceof ApiError && error.code === 'REFRESH_TOKEN_INVALID') throw signedOut();
@@ -81,9 +86,7 @@ export async function staffLogout(): Promise<void> {
   const session = readStaffSession();
   clearStaffSession();
   if (session) {
-    await callApi(routes.staffLogout, { body: { refreshToken: session.refreshToken }, token: null }).catch(
-      () => undefined,
-    );
+    await callApi(routes.staffLogout, { body: refreshBody(session), token: null }).catch(() => undefined);
   }
   await Taro.reLaunch({ url: STAFF_PAGES.login });
 }

@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiClient } from '../harness/client';
 import { TEST_DB } from '../harness/database';
-import { launchChromium, phoneContext, watchConsole } from '../harness/browser';
+import { expireTokenOnce, launchChromium, phoneContext, watchConsole } from '../harness/browser';
 import { fakeCameraArgs, writeFakeCamera } from '../harness/fake-camera';
 import { staffToken, uniquePhone } from '../harness/members';
 import { type RunningServer, startServer } from '../harness/server';
@@ -174,5 +174,38 @@ describe(`a member's first visit, purchase and gift, with the store's staff (${T
       await pageShot(member, `member-${name}`);
     }
     expect(unexpectedErrors(memberErrors)).toEqual([]);
+
+    // The hour-long access token lapses: the first call is answered TOKEN_EXPIRED, as the server does past the
+    // hour. The app renews the token once with its refresh token and repeats the call; the page loads as before,
+    // without a new sign-in.
+    const authorizations = await expireTokenOnce(member, '**/api/me/points/entries*');
+    const renewal = member.waitForResponse((response) => response.url().endsWith('/api/auth/member/refresh'));
+    await member.goto(`${server.baseUrl}/pages/points/index`);
+    expect((await renewal).status()).toBe(200);
+    await member.locator('.points-entry__kind').first().waitFor();
+    expect(authorizations).toHaveLength(2);
+    expect(authorizations[1]).not.toBe(authorizations[0]);
+    await member.unroute('**/api/me/points/entries*');
+    await member.locator('.points-summary__balance', { hasText: /^700$/ }).waitFor();
+    const renewedToken = await member.evaluate(
+      () => (JSON.parse(window.localStorage.getItem('huika.token') ?? '{}') as { data?: string }).data ?? '',
+    );
+    expect(renewedToken).not.toBe(memberToken);
+
+    // 退出所有设备, confirmed: this phone is signed out, and a token copied from it is refused at once.
+    await member.goto(`${server.baseUrl}/pages/me/index`, { waitUntil: 'networkidle' });
+    await member.locator('.me-link--end-all').click();
+    await member.locator('.me-end-all-dialog', { hasText: '所有设备上的登录都将失效' }).waitFor();
+    await pageShot(member, 'member-end-all-sessions');
+    await member.locator('.me-end-all-dialog .nut-dialog-footer-ok').click();
+    await member.waitForURL((url) => !url.pathname.includes('/pages/me/'));
+    expect(await member.evaluate(() => window.localStorage.getItem('huika.token'))).toBeNull();
+    expect(await api.call('me', { token: renewedToken })).toMatchObject({
+      ok: false,
+      status: 401,
+      body: { code: 'SESSION_ENDED' },
+    });
+    // The lapsed token's 401 TOKEN_EXPIRED before the renewal is the one expected refusal.
+    expect(unexpectedErrors(memberErrors, [401])).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { ApiClient } from '../harness/client';
 import { TEST_DB } from '../harness/database';
-import { launchChromium, phoneContext, watchConsole } from '../harness/browser';
+import { expireTokenOnce, launchChromium, phoneContext, watchConsole } from '../harness/browser';
 import { fakeCameraArgs, writeFakeCamera } from '../harness/fake-camera';
 import { type ApiMember, joinMemberViaApi, staffToken } from '../harness/members';
 import { type RunningServer, startServer } from '../harness/server';
@@ -234,7 +234,18 @@ describe(`the staff pages (${TEST_DB})`, () => {
 
   it('refreshes the access token shortly before it expires, before the call that needs it', async () => {
     const { context, page, errors } = await openPage(plain);
+    const login = page.waitForResponse((response) => response.url().endsWith('/api/auth/staff'));
     await signInAsStaff(page, server.baseUrl, 'cashier', 'huika-demo');
+    // The refresh token lives only in the HttpOnly cookie: no script on the page can read it from storage.
+    const { refreshToken } = (await (await login).json()) as { refreshToken: string };
+    const storedValues = () =>
+      page.evaluate(() =>
+        [window.localStorage, window.sessionStorage].flatMap((storage) =>
+          Object.keys(storage).map((key) => storage.getItem(key) ?? ''),
+        ),
+      );
+    expect((await storedValues()).filter((value) => value.includes(refreshToken))).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).not.toContain(refreshToken);
     // The stored session says the access token runs out now (Taro keeps storage as {"data": ...}).
     await page.evaluate(() => {
       const stored = JSON.parse(window.localStorage.getItem('huika.staff.session') ?? '{}') as {
@@ -245,8 +256,13 @@ describe(`the staff pages (${TEST_DB})`, () => {
     });
     const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/auth/staff/refresh'));
     await lookUpByCardNumber(page, member);
-    expect((await refreshed).status()).toBe(200);
+    const refresh = await refreshed;
+    expect(refresh.status()).toBe(200);
+    // The renewal sent no token of its own: the cookie carried it.
+    expect(refresh.request().postDataJSON()).toEqual({});
+    const renewed = (await refresh.json()) as { refreshToken: string };
     await page.locator('.member-summary__name', { hasText: member.name }).waitFor();
+    expect((await storedValues()).filter((value) => value.includes(renewed.refreshToken))).toEqual([]);
     const session = await page.evaluate(() => window.localStorage.getItem('huika.staff.session') ?? '');
     expect((JSON.parse(session) as { data: { expiresAt: number } }).data.expiresAt).toBeGreaterThan(Date.now());
     expect(unexpectedErrors(errors)).toEqual([]);
@@ -257,19 +273,7 @@ describe(`the staff pages (${TEST_DB})`, () => {
     const { context, page, errors } = await openPage(plain);
     await signInAsStaff(page, server.baseUrl, 'cashier', 'huika-demo');
     // The server's own clock decides expiry; the first scan is answered as if the token had just lapsed.
-    const authorizations: string[] = [];
-    await page.route('**/api/pos/scan', async (route) => {
-      authorizations.push(route.request().headers().authorization ?? '');
-      if (authorizations.length === 1) {
-        await route.fulfill({
-          status: 401,
-          contentType: 'application/json',
-          body: JSON.stringify({ code: 'TOKEN_EXPIRED', message: 'token expired' }),
-        });
-      } else {
-        await route.continue();
-      }
-    });
+    const authorizations = await expireTokenOnce(page, '**/api/pos/scan');
     // Waiting from before the lookup is typed: no refresh can slip past unseen.
     const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/auth/staff/refresh'));
     await lookUpByCardNumber(page, member);

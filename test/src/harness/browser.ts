@@ -62,3 +62,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/**
+ * Answers the first request to `pattern` with 401 TOKEN_EXPIRED, as the server does once an access token has
+ * lapsed (its own clock decides), and lets the later ones through. Returns the Authorization header of each
+ * request seen, so a test can tell that the repeat carried a new token.
+ */
+export async function expireTokenOnce(page: Page, pattern: string): Promise<string[]> {
+  const authorizations: string[] = [];
+  await page.route(pattern, async (route) => {
+    authorizations.push(route.request().headers().authorization ?? '');
+    if (authorizations.length === 1) {
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'TOKEN_EXPIRED', message: 'token expired' }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  return authorizations;
+}

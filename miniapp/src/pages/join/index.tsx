@@ -5,7 +5,7 @@ import { Button, Checkbox, DatePicker, Input } from '@nutui/nutui-react-taro';
 import { ArrowRight, Calendar, Phone, ShieldCheck } from '@nutui/icons-react-taro';
 import { MobilePhone, routes, SceneCode, SmsCode } from '@huika/shared';
 import { callApi, type ApiError } from '../../api/client';
-import { getToken, setToken } from '../../api/token';
+import { getToken, setSession, setToken } from '../../api/token';
 import { BrandMark } from '../../components/brand-mark';
 import { interpolate, tMember } from '../../i18n';
 import { ErrorState, LoadingState } from '../../member/components/page-state';
@@ -88,7 +88,7 @@ export default function JoinPage() {
     try {
       const { code } = await Taro.login();
       const login = await callApi(routes.wechatLogin, { body: { code } });
-      setToken(login.token);
+      setSession(login);
       if (login.memberId) {
         enterCard();
         return;
@@ -204,7 +204,7 @@ function SmsLogin({ onVerified }: { onVerified: (phone: string, memberId: string
     setMessage(null);
     try {
       const login = await callApi(routes.smsVerify, { body: { phone, code } });
-      setToken(login.token);
+      setSession(login);
       onVerified(phone, login.memberId);
     } catch (error: unknown) {
       setMessage({ tone: 'error', text: errorMessage(error) });

@@ -8,6 +8,7 @@ import {
   Coupon,
   Download,
   Gift,
+  Logout,
   Order,
   Receipt,
   Share,
@@ -89,6 +90,8 @@ function Profile({ member, onChanged }: { member: Me; onChanged: (member: Me) =>
   const [saving, setSaving] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [closeOpen, setCloseOpen] = useState(false);
+  const [endAllOpen, setEndAllOpen] = useState(false);
+  const [endingAll, setEndingAll] = useState(false);
   const [closePhrase, setClosePhrase] = useState('');
   const [closing, setClosing] = useState(false);
 
@@ -144,6 +147,20 @@ function Profile({ member, onChanged }: { member: Me; onChanged: (member: Me) =>
     } catch (error: unknown) {
       toast(errorMessage(error));
       setClosing(false);
+    }
+  };
+
+  const endAllSessions = async () => {
+    if (endingAll) return;
+    setEndingAll(true);
+    try {
+      await callApi(routes.endMySessions);
+      setEndAllOpen(false);
+      toast(text.endAllDone, 'success');
+      leave();
+    } catch (error: unknown) {
+      toast(errorMessage(error));
+      setEndingAll(false);
     }
   };
 
@@ -237,6 +254,16 @@ function Profile({ member, onChanged }: { member: Me; onChanged: (member: Me) =>
           </View>
           <ArrowRight size={12} color="var(--huika-ink-faint)" />
         </View>
+        <View className="me-link me-link--end-all" onClick={() => setEndAllOpen(true)}>
+          <View className="me-link__icon">
+            <Logout size={16} />
+          </View>
+          <View className="me-link__text">
+            <Text className="me-link__label">{text.endAll}</Text>
+            <Text className="me-link__hint">{text.endAllHint}</Text>
+          </View>
+          <ArrowRight size={12} color="var(--huika-ink-faint)" />
+        </View>
         <View className="me-link me-link--danger" onClick={() => setCloseOpen(true)}>
           <View className="me-link__icon">
             <Trash size={16} />
@@ -301,6 +328,22 @@ function Profile({ member, onChanged }: { member: Me; onChanged: (member: Me) =>
         <View className="me-dialog-body">
           <Text className="me-dialog-body__strong">{birthdayDraft}</Text>
           <Text className="me-dialog-body__note">{text.birthdayOnce}</Text>
+        </View>
+      </Dialog>
+
+      <Dialog
+        className="member-dialog me-end-all-dialog"
+        visible={endAllOpen}
+        title={text.endAllTitle}
+        confirmText={endingAll ? text.endingAll : text.endAllAction}
+        cancelText={tMember.common.cancel}
+        disableConfirmButton={endingAll}
+        onConfirm={() => void endAllSessions()}
+        onCancel={() => setEndAllOpen(false)}
+        onClose={() => setEndAllOpen(false)}
+      >
+        <View className="me-dialog-body">
+          <Text className="me-dialog-body__note">{text.endAllConfirm}</Text>
         </View>
       </Dialog>
 
