@@ -188,7 +188,7 @@ export function galeraSuite(): void {
       expect(books.output).toContain('the books balance');
       expect(books.ok).toBe(true);
 
-      report('galera', {
+      report('galera-load', {
         debits: tally(debits),
         redemptions: tally(redemptions),
         sameKey: tally(finals),

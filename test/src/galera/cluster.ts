@@ -131,7 +131,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Galera
         '--wsrep-cluster-name=huika-test',
         '--wsrep-node-address=127.0.0.1',
         `--wsrep-node-name=node${n}`,
-        `--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:${basePort + 1260 + n};ist.recv_addr=127.0.0.1:${basePort + 1270 + n};gcache.size=32M`,
+        `--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:${basePort + 1260 + n};ist.recv_addr=127.0.0.1:${basePort + 1270 + n};gcache.size=32M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S`,
         '--wsrep-sst-method=rsync',
         `--wsrep-sst-receive-address=127.0.0.1:${basePort + 1280 + n}`,
         '--wsrep-slave-threads=2',
