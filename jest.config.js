@@ -30,6 +30,7 @@ module.exports = {
     { ...common, displayName: 'api', testMatch: ['<rootDir>/test/src/api/**/*.spec.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/src/browser/**/*.spec.ts'] },
     { ...common, displayName: 'fault', testMatch: ['<rootDir>/test/src/fault/**/*.spec.ts'] },
+    { ...common, displayName: 'galera', testMatch: ['<rootDir>/test/src/galera/**/*.spec.ts'] },
     { ...common, displayName: 'weapp', testMatch: ['<rootDir>/test/src/weapp/**/*.spec.ts'] },
   ],
 };

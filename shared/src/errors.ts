@@ -81,6 +81,8 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
   WECHAT_UNAVAILABLE: 503,
+  /** The database refused the work for now (a certification conflict on Galera, a node not ready): retry. */
+  TRY_AGAIN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -46,6 +46,7 @@ export const zhCNMember = {
     PHONE_MISMATCH: '手机号与验证的号码不一致',
     SMS_CODE_INVALID: '验证码错误或已过期，请重新获取',
     RATE_LIMITED: '操作太频繁，请稍后再试',
+    TRY_AGAIN: '系统繁忙，请稍后再试',
     WECHAT_UNAVAILABLE: '微信服务暂不可用，请稍后再试',
     WECHAT_CODE_INVALID: '微信登录已失效，请重试',
     BIRTHDAY_LOCKED: '生日已设置，如需修改请联系总部客服',

@@ -204,6 +204,7 @@ export const zhCNStaff = {
       INVALID_CREDENTIALS: '账号或密码错误',
       STAFF_INACTIVE: '该账号已停用',
       RATE_LIMITED: '操作太频繁，请稍后再试',
+      TRY_AGAIN: '系统繁忙，请稍后再试',
       CARD_CODE_EXPIRED: '会员码已过期，请会员刷新后重新出示',
       CARD_CODE_USED: '会员码已使用，请会员刷新后重新出示',
       CARD_NOT_FOUND: '未找到该会员卡',

@@ -25,6 +25,17 @@ describe('mapError', () => {
     expect(mapError(wrapped).status).toBe(503);
   });
 
+  it('answers 503 TRY_AGAIN with seconds to wait for a certification conflict or a node not ready', () => {
+    for (const code of ['ER_LOCK_DEADLOCK', 'ER_ERROR_DURING_COMMIT', 'ER_UNKNOWN_COM_ERROR']) {
+      const refused = { message: 'query failed', driverError: { code } };
+      expect(mapError(refused)).toMatchObject({
+        status: 503,
+        body: { code: 'TRY_AGAIN', details: { retryAfterSeconds: 1 } },
+        unexpected: false,
+      });
+    }
+  });
+
   it('hides everything unexpected behind a 500 without internals', () => {
     const mapped = mapError(new TypeError("Cannot read properties of undefined (reading 'x')"));
     expect(mapped).toEqual({

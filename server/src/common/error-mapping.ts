@@ -1,6 +1,7 @@
 import type { ErrorBody, ErrorCode } from '@huika/shared';
 import { HttpException } from '@nestjs/common';
 import { AppError } from './app-error';
+import { TRY_AGAIN_CODES, tryAgain } from './retry-policy';
 
 export interface MappedError {
   status: number;
@@ -64,6 +65,7 @@ export function mapError(error: unknown): MappedError {
     return { status, body: body(code, error.message), unexpected: status >= 500 };
   }
   const code = errorCodeOf(error);
+  if (code && TRY_AGAIN_CODES.has(code)) return mapError(tryAgain());
   if (code && UNAVAILABLE_CODES.has(code)) {
     return {
       status: 503,

@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_APP, H5_APP, type H5App } from './h5-app';
 import { mapError } from './error-mapping';
 
+const RETRY_AFTER_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'TRY_AGAIN']);
+
 /** The one place errors become HTTP responses: `{ code, message, details? }`, never a stack trace. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -23,8 +25,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const mapped = mapError(exception);
     if (mapped.unexpected) request.log.error({ err: exception }, 'unexpected error');
-    // A 429 says when to try again (RateLimiter puts the seconds in the error's details).
-    const retryAfter = mapped.body.code === 'RATE_LIMITED' ? mapped.body.details?.retryAfterSeconds : undefined;
+    // A 429 and a 503 TRY_AGAIN say when to try again (their errors put the seconds in the details).
+    const retryAfter = RETRY_AFTER_CODES.has(mapped.body.code) ? mapped.body.details?.retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
   }

@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-
-/** Driver error codes after which the whole transaction may simply be run again. */
-const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
-const MAX_ATTEMPTS = 5;
+import { RETRYABLE_CODES, retryDelayMs, tryAgain } from './retry-policy';
 
 /** The driver's error code (ER_DUP_ENTRY, SQLITE_BUSY, ...) of an error, or of the error a QueryFailedError wraps. */
 export function driverCode(error: unknown): string | undefined {
@@ -205,15 +202,26 @@ export class Transactions {
     return this.retried(() => (this.mysql ? onOneConnection() : this.sqliteTurn.runExclusive(onOneConnection)));
   }
 
+  /**
+   * Runs the attempt again, whole, after a deadlock or a certification conflict, with jittered backoff, for as
+   * long as the retry budget allows; then answers 503 TRY_AGAIN. Each attempt is a transaction of its own
+   * (an idempotency claim included), so a retried request has its effect once or not at all.
+   */
   private async retried<T>(attempt: () => Promise<T>): Promise<T> {
-    for (let n = 1; ; n += 1) {
+    // Infrastructure time: the real clock, never the dev clock.
+    const started = Date.now();
+    for (let failed = 1; ; failed += 1) {
       try {
         return await attempt();
       } catch (error) {
         const code = driverCode(error);
-        if (!code || !RETRYABLE.has(code) || n >= MAX_ATTEMPTS) throw error;
-        this.logger.warn(`transaction retried after ${code} (attempt ${n})`);
-        await new Promise((resolve) => setTimeout(resolve, 5 * n + Math.random() * 20));
+        if (!code || !RETRYABLE_CODES.has(code)) throw error;
+        const delay = retryDelayMs(failed, Date.now() - started, Math.random());
+        if (delay === null) {
+          this.logger.warn(`transaction given up after ${code} (${failed} attempts)`);
+          throw tryAgain();
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/config';
 import { ENTITIES } from './entities';
+import { withMigrationLock } from './migration-lock';
 import { MIGRATIONS } from './migrations';
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
@@ -52,11 +53,10 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
 }
 
-const MIGRATION_LOCK = 'huika_migrations';
-
 /**
  * Opens the database and brings its schema up to date. Several servers may start at once on one
- * MySQL database, so migrations run under a named lock; the first runs them, the others find nothing to do.
+ * MySQL database or Galera cluster, so migrations run under a lock (migration-lock.ts); the first runs
+ * them, the others find nothing to do.
  */
 export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   if (db.kind === 'mysql') await ensureMysqlDatabase(db);
@@ -69,23 +69,6 @@ export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
     throw error;
   }
   return dataSource;
-}
-
-export async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
-  if (dataSource.options.type !== 'mysql') return work();
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    const rows = (await runner.query('SELECT GET_LOCK(?, 120) AS got', [MIGRATION_LOCK])) as { got: number }[];
-    if (Number(rows[0]?.got) !== 1) throw new Error('timed out waiting for another server to finish migrations');
-    try {
-      return await work();
-    } finally {
-      await runner.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
-    }
-  } finally {
-    await runner.release();
-  }
 }
 
 /** Creates the database named in the URL when the server may (it exists already in most productions). */

@@ -6,7 +6,7 @@ import { newId } from '../../common/ids';
 import { hashPassword, verifyPassword } from '../../common/password';
 import { ConfigError, PUBLISHED_DEMO_PASSWORD, type AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
-import { withMigrationLock } from '../../database/data-source';
+import { withMigrationLock } from '../../database/migration-lock';
 import { AppSettingEntity, GiftEntity, StaffEntity, StoreEntity } from '../../database/entities';
 import { CouponsRepository } from '../coupons/coupons.repository';
 import { ProgramService } from '../program/program.service';
