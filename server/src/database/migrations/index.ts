@@ -10,6 +10,7 @@ import { StaffDemo1795441000000 } from './1795441000000-staff-demo';
 import { MemberSessions1795442000000 } from './1795442000000-member-sessions';
 import { MoneyColumnsBigint1795443000000 } from './1795443000000-money-columns-bigint';
 import { StaffSessionVersion1795444000000 } from './1795444000000-staff-session-version';
+import { MemberSearch1795456000000 } from './1795456000000-member-search';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   MemberSessions1795442000000,
   MoneyColumnsBigint1795443000000,
   StaffSessionVersion1795444000000,
+  MemberSearch1795456000000,
 ];
