@@ -216,7 +216,7 @@ async function main() {
     );
     server = await startServer(database, join(os.tmpdir(), `${database}.log`));
     const http = httpPool(server.baseUrl, 4);
-    const login = await call(http, 'POST', '/api/auth/staff/login', {
+    const login = await call(http, 'POST', '/api/auth/staff', {
       body: { username: 'admin', password: ADMIN_PASSWORD },
     });
     if (login.status !== 200) throw new Error(`admin login: ${login.status}`);
