@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, IsoDateTime } from './common';
+import { IsoDate, IsoDateTime, PaginationQuery, paginated } from './common';
 import { MobilePhone } from './identity';
 import { MeResponse, PointEntry, SessionsEndedResponse } from './me';
 import { defineRoute } from './route';
@@ -134,6 +134,58 @@ export const MemberExport = z.object({
   }),
 });
 
+/** A calendar month of the year, 1–12 (the birthday month filter). */
+const MonthOfYear = z.coerce.number().int().min(1).max(12);
+const PointsBound = z.coerce.number().int().min(0).max(2_000_000_000);
+
+/**
+ * Headquarters' and store managers' member search. `q` is read by its shape: an 11-digit mobile number is
+ * matched exactly through the phone lookup hash, 12–20 digits exactly as a card number, anything else as a
+ * name prefix. Dates are calendar days in the program's time zone, both ends included. The cursor is opaque.
+ */
+export const AdminMembersQuery = PaginationQuery.extend({
+  q: z.string().trim().min(1).max(64).optional(),
+  tier: z.string().trim().min(1).max(32).optional(),
+  storeId: z.string().trim().min(1).max(64).optional(),
+  /** The join scene's code (a store poster, a staff code, a campaign). */
+  scene: SceneCode.optional(),
+  /** The member's own invite code: finds the member who owns it. */
+  inviteCode: SceneCode.optional(),
+  joinedFrom: IsoDate.optional(),
+  joinedTo: IsoDate.optional(),
+  lastPurchaseFrom: IsoDate.optional(),
+  /** Members whose last purchase was before this day (members who never bought are not included). */
+  lastPurchaseBefore: IsoDate.optional(),
+  pointsMin: PointsBound.optional(),
+  pointsMax: PointsBound.optional(),
+  birthdayMonth: MonthOfYear.optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'a cursor from a previous page')
+    .optional(),
+})
+  .refine((q) => !q.joinedFrom || !q.joinedTo || q.joinedFrom <= q.joinedTo, {
+    path: ['joinedTo'],
+    message: 'joinedTo before joinedFrom',
+  })
+  .refine((q) => q.pointsMin === undefined || q.pointsMax === undefined || q.pointsMin <= q.pointsMax, {
+    path: ['pointsMax'],
+    message: 'pointsMax below pointsMin',
+  });
+
+export const AdminMemberListItem = z.object({
+  id: z.string(),
+  cardNo: z.string(),
+  name: z.string(),
+  phoneMasked: z.string().nullable(),
+  tier: z.object({ code: z.string(), name: z.string() }),
+  points: z.number().int(),
+  joinedAt: IsoDateTime,
+  lastPurchaseAt: IsoDateTime.nullable(),
+});
+
+export const AdminMemberList = paginated(AdminMemberListItem);
+
 const HEADQUARTERS = ['admin'] as const;
 
 export const membersRoutes = {
@@ -207,6 +259,21 @@ export const membersRoutes = {
     roles: HEADQUARTERS,
     status: 200,
     errors: ['SCENE_NOT_FOUND'],
+  }),
+  adminMembersList: defineRoute({
+    method: 'GET',
+    path: '/api/admin/members',
+    summary:
+      'Find members by exact phone, card number, name prefix or invite code, filtered by tier, join store and scene, ' +
+      'join date, last purchase, points and birthday month; newest joins first. A store manager sees only the ' +
+      'members who joined at their store.',
+    tag: 'admin',
+    auth: 'staff',
+    roles: ['admin', 'manager'],
+    query: AdminMembersQuery,
+    status: 200,
+    response: AdminMemberList,
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN'],
   }),
   adminMembersUpdate: defineRoute({
     method: 'PATCH',

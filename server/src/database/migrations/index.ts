@@ -11,6 +11,7 @@ import { MemberSessions1795442000000 } from './1795442000000-member-sessions';
 import { MoneyColumnsBigint1795443000000 } from './1795443000000-money-columns-bigint';
 import { StaffSessionVersion1795444000000 } from './1795444000000-staff-session-version';
 import { ProgramVersions1795455000000 } from './1795455000000-program-versions';
+import { MemberSearch1795456000000 } from './1795456000000-member-search';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   MoneyColumnsBigint1795443000000,
   StaffSessionVersion1795444000000,
   ProgramVersions1795455000000,
+  MemberSearch1795456000000,
 ];

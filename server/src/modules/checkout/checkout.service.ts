@@ -32,6 +32,7 @@ import { CouponCheckoutService } from '../coupons/coupon-checkout.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { MeService } from '../me/me.service';
 import { ProgramService } from '../program/program.service';
+import { MembersRepository } from '../members/members.repository';
 import { ReferralService } from '../referral/referral.service';
 import { StaffCredentials } from '../staff/staff-credentials';
 import { StaffSessions } from '../staff/staff-sessions';
@@ -57,6 +58,7 @@ const couponLine = (c: AppliedCoupon) => ({ id: c.couponId, name: c.name, amount
 export class CheckoutService {
   constructor(
     private readonly repository: CheckoutRepository,
+    private readonly members: MembersRepository,
     private readonly program: ProgramService,
     private readonly ledger: LedgerService,
     private readonly tiers: TierService,
@@ -147,6 +149,7 @@ export class CheckoutService {
           postings,
           now,
         });
+        await this.members.recordPurchase(tx, memberId, now);
         await this.coupons.markUsed(tx, { memberId, purchaseId, applied: coupons, now });
         const pointsSpentByLine = prorate(
           pricing.pointsSpent,

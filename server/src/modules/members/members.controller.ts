@@ -1,11 +1,12 @@
-import { AdminUpdateMemberBody, CreateSceneBody, JoinBody, routes } from '@huika/shared';
+import { AdminMembersQuery, AdminUpdateMemberBody, CreateSceneBody, JoinBody, routes } from '@huika/shared';
 import { Controller, Header, Param } from '@nestjs/common';
 import type { z } from 'zod';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
-import { Auth, Route, ValidBody } from '../../common/route.decorators';
+import { Auth, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
 import { MySessionsService } from '../me/my-sessions.service';
 import { ProfileService } from '../me/profile.service';
+import { MemberSearchService } from './member-search.service';
 import { MembersService } from './members.service';
 import { RequestOrigin } from './request-origin.decorator';
 import { ScenesService } from './scenes.service';
@@ -17,6 +18,7 @@ export class MembersController {
     private readonly scenes: ScenesService,
     private readonly profile: ProfileService,
     private readonly memberSessions: MySessionsService,
+    private readonly search: MemberSearchService,
   ) {}
 
   @Route(routes.joinMember)
@@ -38,6 +40,11 @@ export class MembersController {
   @Header('cache-control', 'private, max-age=3600')
   sceneQr(@Param('code') code: string, @RequestOrigin() origin: string) {
     return this.scenes.qrPng(code, origin);
+  }
+
+  @Route(routes.adminMembersList)
+  list(@Auth() staff: StaffAuth, @ValidQuery() query: z.output<typeof AdminMembersQuery>) {
+    return this.search.search(staff, query);
   }
 
   @Route(routes.adminMembersUpdate)

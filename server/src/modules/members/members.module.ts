@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MeModule } from '../me/me.module';
+import { MemberSearchService } from './member-search.service';
+import { MembersDataModule } from './members-data.module';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { ScenesService } from './scenes.service';
 
-/** Joining, join scenes and headquarters' corrections of a member's profile. */
+/** Joining, join scenes, headquarters' member search and corrections of a member's profile. */
 @Module({
-  imports: [AuthModule, MeModule],
+  imports: [AuthModule, MeModule, MembersDataModule],
   controllers: [MembersController],
-  providers: [MembersService, ScenesService],
+  providers: [MembersService, ScenesService, MemberSearchService],
 })
 export class MembersModule {}
