@@ -84,7 +84,9 @@ describe(`member search on ${TEST_DB}`, () => {
   }
 
   async function list(token: string, query: Record<string, string | number>) {
-    const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+    const search = new URLSearchParams(
+      Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
     return app.request({
       method: 'GET',
       url: `/api/admin/members?${search}`,
