@@ -7,3 +7,4 @@ export * from './pricing';
 export * from './program';
 export * from './program-diff';
 export * from './tiers';
+export * from './route-call';

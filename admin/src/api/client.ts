@@ -1,53 +1,24 @@
 import {
+  ApiError,
+  buildPath,
+  buildQueryString,
   ErrorBodySchema,
+  isApiError,
   routes,
   type BodyOf,
-  type ErrorCode,
-  type QueryOf,
   type ResponseOf,
+  type RouteCallOptions,
   type RouteContract,
   type StaffSessionResponse,
 } from '@huika/shared';
+
+export { ApiError, buildPath, isApiError, type ApiErrorCode } from '@huika/shared';
 import type { z } from 'zod';
 import { interpolate, t } from '../i18n/zh-CN';
 
-/** Failures that never reached the server's error handler, so carry no server code. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'INVALID_RESPONSE' | 'HTTP_ERROR';
-
-export type ApiErrorCode = ErrorCode | ClientErrorCode;
-
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly status: number | null,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
-}
-
 export type StaffSession = z.output<typeof StaffSessionResponse>;
 
-type QueryValue = string | number | boolean | null | undefined;
-
-type BodyOption<C> = BodyOf<C> extends undefined ? { body?: undefined } : { body: BodyOf<C> };
-
-type QueryOption<C> = QueryOf<C> extends undefined ? { query?: undefined } : { query?: QueryOf<C> };
-
-export type CallOptions<C> = BodyOption<C> &
-  QueryOption<C> & {
-    /** Values for the `:name` placeholders of the route's path. */
-    params?: Record<string, string>;
-    /** Required by routes that move value (`idempotent: true`). */
-    idempotencyKey?: string;
-  };
+export type CallOptions<C> = RouteCallOptions<C>;
 
 type CallArgs<C> = BodyOf<C> extends undefined ? [options?: CallOptions<C>] : [options: CallOptions<C>];
 
@@ -66,24 +37,6 @@ export function setAccessToken(token: string | null): void {
 export function onSession(handlers: { ended: () => void; renewed: (session: StaffSession) => void }): void {
   onSessionEnded = handlers.ended;
   onSessionRenewed = handlers.renewed;
-}
-
-export function buildPath(template: string, params: Record<string, string> = {}): string {
-  return template.replace(/:([A-Za-z0-9_]+)/g, (_placeholder, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`Missing path parameter "${name}" for ${template}`);
-    return encodeURIComponent(value);
-  });
-}
-
-function buildQueryString(query: unknown): string {
-  if (query === null || typeof query !== 'object') return '';
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query as Record<string, QueryValue>)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
 }
 
 async function errorFromResponse(response: Response): Promise<ApiError> {

@@ -1,10 +1,12 @@
 import Taro from '@tarojs/taro';
 import {
+  ApiError,
+  buildPath,
+  buildQueryString,
   ErrorBodySchema,
   type BodyOf,
-  type ErrorCode,
-  type QueryOf,
   type ResponseOf,
+  type RouteCallOptions,
   type RouteContract,
   routes,
 } from '@huika/shared';
@@ -12,70 +14,17 @@ import { interpolate, t } from '../i18n';
 import { goToJoin } from '../member/sign-in';
 import { clearToken, getRefreshToken, getToken, setSession } from './token';
 
-/** Failures that never reached the server's error handler, so carry no server code. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'INVALID_RESPONSE' | 'HTTP_ERROR';
-
-export type ApiErrorCode = ErrorCode | ClientErrorCode;
-
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly status: number | null,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
-}
+export { ApiError, isApiError, type ApiErrorCode, type ClientErrorCode } from '@huika/shared';
 
 /** H5 is served by the API server itself, so it calls its own origin; the mini-program needs a full URL. */
 export const apiBaseUrl: string = process.env.TARO_ENV === 'h5' ? '' : API_BASE_URL;
 
-type PathParams = Record<string, string>;
-
-type QueryValue = string | number | boolean | null | undefined;
-
-type BodyOption<C> = BodyOf<C> extends undefined ? { body?: undefined } : { body: BodyOf<C> };
-
-type QueryOption<C> = QueryOf<C> extends undefined ? { query?: undefined } : { query?: QueryOf<C> };
-
-export type CallOptions<C> = BodyOption<C> &
-  QueryOption<C> & {
-    /** Values for the `:name` placeholders of the route's path. */
-    params?: PathParams;
-    /** Required by routes that move value (`idempotent: true`). */
-    idempotencyKey?: string;
-    /** The bearer token to send instead of the stored member token (staff calls); null sends none. */
-    token?: string | null;
-  };
+export type CallOptions<C> = RouteCallOptions<C> & {
+  /** The bearer token to send instead of the stored member token (staff calls); null sends none. */
+  token?: string | null;
+};
 
 type CallArgs<C> = BodyOf<C> extends undefined ? [options?: CallOptions<C>] : [options: CallOptions<C>];
-
-function buildPath(template: string, params: PathParams = {}): string {
-  return template.replace(/:([A-Za-z0-9_]+)/g, (_placeholder, name: string) => {
-    const value = params[name];
-    if (value === undefined) {
-      throw new Error(`Missing path parameter "${name}" for ${template}`);
-    }
-    return encodeURIComponent(value);
-  });
-}
-
-function buildQueryString(query: unknown): string {
-  if (query === null || typeof query !== 'object') {
-    return '';
-  }
-  const pairs = Object.entries(query as Record<string, QueryValue>)
-    .filter(([, value]) => value !== undefined && value !== null)
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
-  return pairs.length > 0 ? `?${pairs.join('&')}` : '';
-}
 
 function errorFromResponse(status: number, body: unknown): ApiError {
   const parsed = ErrorBodySchema.safeParse(body);
