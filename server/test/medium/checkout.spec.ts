@@ -4,7 +4,7 @@ import { Clock } from '../../src/common/clock';
 import { hashPassword } from '../../src/common/password';
 import { PointsService } from '../../src/modules/ledger/points.service';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
-import { insertMember, memberToken, scalar, staffToken } from './fixtures';
+import { insertMember, memberToken, scalar, scannedCheckoutToken, staffToken } from './fixtures';
 import { patchProgram } from './members.helpers';
 import {
   freshDatabase,
@@ -798,24 +798,14 @@ describe(`refund approval outside dev mode on ${TEST_DB}`, () => {
     const member = await insertMember(app.huika.dataSource);
     const cashier = await staffToken(app, 'cashier');
     const headers = (key: string) => ({ authorization: `Bearer ${cashier}`, 'idempotency-key': key });
-    const card = await app.request({
-      method: 'GET',
-      url: '/api/me/card-code',
-      headers: { authorization: `Bearer ${await memberToken(app, member)}` },
-    });
-    const scanned = await app.request({
-      method: 'POST',
-      url: '/api/pos/scan',
-      headers: { authorization: `Bearer ${cashier}` },
-      payload: { code: (card.body as { code: string }).code },
-    });
+    const checkoutToken = await scannedCheckoutToken(app, cashier, member);
     const [store] = (await app.huika.dataSource.query("SELECT id FROM stores WHERE code = 'S001'")) as { id: string }[];
     const bought = await app.request({
       method: 'POST',
       url: '/api/pos/purchases',
       headers: headers('buy-1'),
       payload: {
-        checkoutToken: (scanned.body as { checkoutToken: string }).checkoutToken,
+        checkoutToken,
         storeId: store?.id,
         receiptNo: 'ND-1',
         lines: [{ sku: 'A', name: '大衣', unitPriceFen: 200000, quantity: 1 }],
