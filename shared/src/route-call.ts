@@ -54,10 +54,10 @@ type QueryValue = string | number | boolean | null | undefined;
 /** `?a=1&b=2` from a query object; absent, null and empty values are left out. */
 export function buildQueryString(query: unknown): string {
   if (query === null || typeof query !== 'object') return '';
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query as Record<string, QueryValue>)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
+  // Built by hand: shared/ is compiled for the server too, without the DOM's URLSearchParams.
+  const text = Object.entries(query as Record<string, QueryValue>)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+    .join('&');
   return text ? `?${text}` : '';
 }
