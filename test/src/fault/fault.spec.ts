@@ -1,6 +1,5 @@
 import { fuzzSuite } from '../fuzz/fuzz.suite';
 import { crashSuite } from './crash.suite';
-import { galeraSuite } from './galera.suite';
 import { outageSuite } from './outage.suite';
 import { scaleOutSuite } from './scale-out.suite';
 
@@ -14,5 +13,4 @@ jest.setTimeout(180_000);
 crashSuite();
 scaleOutSuite();
 fuzzSuite();
-galeraSuite();
 outageSuite();
