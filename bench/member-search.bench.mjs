@@ -125,8 +125,9 @@ async function loadMembers(db, count, now) {
 }
 
 /** The SQL the server's MembersRepository sends for each kind (its SELECT list and order), for the raw run. */
-const SELECT = `SELECT m.id, m.card_no, m.name, m.phone_enc, m.phone_last4, m.tier_code, m.points_balance, m.created_at,
-  m.last_purchase_at FROM members m WHERE m.status = 'active'`;
+const COLUMNS = `m.id, m.card_no, m.name, m.phone_enc, m.phone_last4, m.tier_code, m.points_balance, m.created_at,
+  m.last_purchase_at`;
+const SELECT = `SELECT ${COLUMNS}, m.created_at AS sort_key FROM members m WHERE m.status = 'active'`;
 const ORDER = 'ORDER BY m.created_at DESC, m.id DESC LIMIT 21';
 
 function kinds(sample, now) {
@@ -161,14 +162,19 @@ function kinds(sample, now) {
     {
       name: 'store filter',
       query: { storeId: sample.store },
-      sql: `${SELECT} AND EXISTS (SELECT 1 FROM member_joins j WHERE j.member_id = m.id AND j.store_id = ?) ${ORDER}`,
+      // Walked over the store's joins, as the server does (members.repository.ts).
+      sql: `SELECT ${COLUMNS}, j.created_at AS sort_key FROM member_joins j STRAIGHT_JOIN members m
+        WHERE m.id = j.member_id AND j.store_id = ? AND m.status = 'active'
+        ORDER BY j.created_at DESC, j.member_id DESC LIMIT 21`,
       params: [sample.store],
     },
     {
       name: 'last purchase before',
       query: { lastPurchaseBefore: day(yearAgo) },
-      sql: `${SELECT} AND m.last_purchase_at < ? ${ORDER}`,
-      params: [midnight(yearAgo)],
+      // In last-purchase order, with the join bound a last purchase implies (search-term.ts).
+      sql: `SELECT ${COLUMNS}, m.last_purchase_at AS sort_key FROM members m WHERE m.status = 'active'
+        AND m.created_at < ? AND m.last_purchase_at < ? ORDER BY m.last_purchase_at DESC, m.id DESC LIMIT 21`,
+      params: [midnight(yearAgo), midnight(yearAgo)],
     },
     {
       name: 'points range',

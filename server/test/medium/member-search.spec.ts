@@ -10,6 +10,7 @@ interface Seeded {
   cardNo: string;
   name: string;
   phone: string;
+  createdAt: number;
 }
 
 interface ListBody {
@@ -78,7 +79,7 @@ describe(`member search on ${TEST_DB}`, () => {
         [id, overrides.scene ?? null, overrides.storeId ?? otherStore, createdAt, createdAt],
       );
     }
-    const member = { id, cardNo, name, phone };
+    const member = { id, cardNo, name, phone, createdAt };
     seeded.push(member);
     return member;
   }
@@ -127,7 +128,7 @@ describe(`member search on ${TEST_DB}`, () => {
       name: '鲍勃',
       storeId: otherStore,
       createdAt: BASE + 5 * DAY,
-      lastPurchaseAt: BASE + 3 * DAY,
+      lastPurchaseAt: BASE + 6 * DAY,
       points: 200,
       birthday: '1985-11-02',
     });
@@ -223,5 +224,54 @@ describe(`member search on ${TEST_DB}`, () => {
     expect(cursor).toBeNull();
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(seeded.map((member) => member.id).sort());
+  });
+
+  it("walks a store's members exactly once, page by page, in join order, for its manager", async () => {
+    const joined: Seeded[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      joined.push(await insert({ storeId: homeStore, createdAt: BASE + 200 * DAY + Math.floor(i / 4) * 1000 }));
+    }
+    const expected = [...joined, alice]
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+      .map((member) => member.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 20; pages += 1) {
+      const response = await list(manager, cursor ? { limit: 7, cursor } : { limit: 7 });
+      expect(response.status).toBe(200);
+      const body = response.body as ListBody;
+      seen.push(...body.items.map((item) => item.id));
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(expected);
+    expect(await ids({ storeId: homeStore, lastPurchaseBefore: '2026-04-01' })).toEqual([alice.id]);
+  });
+
+  it('lists a last-purchase search by last purchase, newest first, page by page', async () => {
+    const buyers: { id: string; at: number }[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      // Joined in one order, bought in another: the list must follow the purchases, ties broken by id.
+      const createdAt = BASE + 300 * DAY + i * 1000;
+      const at = BASE + 400 * DAY + ((i * 7) % 10) * 60_000;
+      const member = await insert({ createdAt, lastPurchaseAt: at });
+      buyers.push({ id: member.id, at });
+    }
+    const expected = buyers.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1)).map((buyer) => buyer.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    const from = '2027-04-14'; // BASE + 400 days, in the program's zone
+    for (let pages = 0; pages < 20; pages += 1) {
+      const response = await list(
+        admin,
+        cursor ? { lastPurchaseFrom: from, limit: 4, cursor } : { lastPurchaseFrom: from, limit: 4 },
+      );
+      expect(response.status).toBe(200);
+      const body = response.body as ListBody;
+      seen.push(...body.items.map((item) => item.id));
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(expected);
   });
 });

@@ -265,7 +265,8 @@ export const membersRoutes = {
     path: '/api/admin/members',
     summary:
       'Find members by exact phone, card number, name prefix or invite code, filtered by tier, join store and scene, ' +
-      'join date, last purchase, points and birthday month; newest joins first. A store manager sees only the ' +
+      'join date, last purchase, points and birthday month; newest joins first (with a last-purchase filter and no ' +
+      'store: most recent last purchase first). A store manager sees only the ' +
       'members who joined at their store.',
     tag: 'admin',
     auth: 'staff',

@@ -12,6 +12,7 @@ import { MoneyColumnsBigint1795443000000 } from './1795443000000-money-columns-b
 import { StaffSessionVersion1795444000000 } from './1795444000000-staff-session-version';
 import { ProgramVersions1795455000000 } from './1795455000000-program-versions';
 import { MemberSearch1795456000000 } from './1795456000000-member-search';
+import { MemberLastPurchaseIndex1795464000000 } from './1795464000000-member-last-purchase-index';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   StaffSessionVersion1795444000000,
   ProgramVersions1795455000000,
   MemberSearch1795456000000,
+  MemberLastPurchaseIndex1795464000000,
 ];

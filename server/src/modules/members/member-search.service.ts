@@ -15,19 +15,19 @@ type Query = z.output<typeof AdminMembersQuery>;
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
-/** The opaque cursor: the join time and id of the page's last member, base64url-encoded. */
-function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(`${createdAt}.${id}`, 'utf8').toString('base64url');
+/** The opaque cursor: the sort key (join or last-purchase time) and id of the page's last member, base64url-encoded. */
+function encodeCursor(key: number, id: string): string {
+  return Buffer.from(`${key}.${id}`, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
+function decodeCursor(cursor: string): { key: number; id: string } {
   const match = /^(\d{1,15})\.([0-9A-Za-z]{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match?.[1] || !match[2]) {
     throw new AppError('VALIDATION_FAILED', 'invalid query: query.cursor: not a cursor from a previous page', {
       fields: [{ path: 'query.cursor', message: 'not a cursor from a previous page' }],
     });
   }
-  return { createdAt: Number(match[1]), id: match[2] };
+  return { key: Number(match[1]), id: match[2] };
 }
 
 /** Headquarters' and store managers' member search (GET /api/admin/members). */
@@ -85,7 +85,7 @@ export class MemberSearchService {
     );
     return {
       items,
-      nextCursor: rows.length > query.limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(Number(last.sort_key), last.id) : null,
     };
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { defer, select } from '../../common/transactions';
-import { namePrefixPattern, type SearchTerm } from './search-term';
+import { joinedBeforeBound, listOrderOf, namePrefixPattern, type SearchTerm } from './search-term';
 
 /** A search, with every key already resolved (phone → lookup hash, days → epoch ms in the program's zone). */
 export interface MemberSearch {
@@ -18,8 +18,8 @@ export interface MemberSearch {
   pointsMin: number | undefined;
   pointsMax: number | undefined;
   birthdayMonth: number | undefined;
-  /** The last row of the previous page, in the list's order. */
-  after: { createdAt: number; id: string } | undefined;
+  /** The last row of the previous page: its sort key (join or last-purchase time, see listOrderOf) and id. */
+  after: { key: number; id: string } | undefined;
   limit: number;
 }
 
@@ -33,23 +33,38 @@ export interface MemberListRow {
   points_balance: number | string;
   created_at: number | string;
   last_purchase_at: number | string | null;
+  /** The value the list is ordered by, for the next page's cursor. */
+  sort_key: number | string;
 }
 
 /**
  * The members table's reads for headquarters and the purchase's one write to it outside the ledger.
  *
- * The list is always in join order (created_at, id descending), and each filter is one the indexes of
- * migration 1795456000000 answer in that order: the database walks one index and stops after the page.
- * Points balance and last purchase are not indexed on purpose: every purchase changes them, and an index
- * would add a B-tree write to every purchase; those filters are checked on the rows the walk reads.
+ * The list is in join order (created_at, id descending), or in last-purchase order with a last-purchase filter
+ * (listOrderOf), and each filter is one the indexes of migrations 1795456000000 and 1795464000000 answer in
+ * that order: the database walks one index and stops after the page. Points balance is not indexed on purpose:
+ * every purchase changes it, and an index would add a B-tree write to every purchase; that filter is checked
+ * on the rows the walk reads.
  */
 @Injectable()
 export class MembersRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async search(search: MemberSearch): Promise<MemberListRow[]> {
-    const where: string[] = ["m.status = 'active'"];
+    // With a store, the walk is over that store's joins (member_joins(store_id, created_at), whose rows carry the
+    // member's join time), not over every member checking each one's join: a store's first page then reads its
+    // own newest joins instead of fifty stores' worth of members.
+    const byStore = search.storeId !== undefined;
+    const joinedAt = byStore ? 'j.created_at' : 'm.created_at';
+    const sortKey = listOrderOf(search) === 'lastPurchase' ? 'm.last_purchase_at' : joinedAt;
+    const rowId = byStore ? 'j.member_id' : 'm.id';
+    const where: string[] = [];
     const params: unknown[] = [];
+    if (byStore) {
+      where.push('j.store_id = ?');
+      params.push(search.storeId);
+    }
+    where.push("m.status = 'active'");
     const term = search.term;
     if (term?.kind === 'phone') {
       where.push('m.phone_hash = ?');
@@ -74,10 +89,6 @@ export class MembersRepository {
       where.push('m.join_scene = ?');
       params.push(search.scene);
     }
-    if (search.storeId !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM member_joins j WHERE j.member_id = m.id AND j.store_id = ?)');
-      params.push(search.storeId);
-    }
     const range = (column: string, from: number | undefined, before: number | undefined) => {
       if (from !== undefined) {
         where.push(`${column} >= ?`);
@@ -88,7 +99,7 @@ export class MembersRepository {
         params.push(before);
       }
     };
-    range('m.created_at', search.joinedFrom, search.joinedBefore);
+    range(joinedAt, search.joinedFrom, joinedBeforeBound(search));
     range('m.last_purchase_at', search.lastPurchaseFrom, search.lastPurchaseBefore);
     if (search.pointsMin !== undefined) {
       where.push('m.points_balance >= ?');
@@ -104,17 +115,21 @@ export class MembersRepository {
     }
     if (search.after) {
       // Keyset, not OFFSET: a page deep in a million rows costs what the first one does.
-      where.push('(m.created_at < ? OR (m.created_at = ? AND m.id < ?))');
-      params.push(search.after.createdAt, search.after.createdAt, search.after.id);
+      where.push(`(${sortKey} < ? OR (${sortKey} = ? AND ${rowId} < ?))`);
+      params.push(search.after.key, search.after.key, search.after.id);
     }
     params.push(search.limit);
+    // CROSS JOIN keeps the joins first on SQLite, STRAIGHT_JOIN on MariaDB: the walk must follow the list's order.
+    const from = byStore
+      ? `member_joins j ${this.dataSource.options.type === 'mysql' ? 'STRAIGHT_JOIN' : 'CROSS JOIN'} members m`
+      : 'members m';
     return select<MemberListRow>(
       this.dataSource.manager,
       `SELECT m.id, m.card_no, m.name, m.phone_enc, m.phone_last4, m.tier_code, m.points_balance, m.created_at,
-         m.last_purchase_at
-       FROM members m
-       WHERE ${where.join(' AND ')}
-       ORDER BY m.created_at DESC, m.id DESC
+         m.last_purchase_at, ${sortKey} AS sort_key
+       FROM ${from}
+       WHERE ${byStore ? 'm.id = j.member_id AND ' : ''}${where.join(' AND ')}
+       ORDER BY ${sortKey} DESC, ${rowId} DESC
        LIMIT ?`,
       params,
     );
