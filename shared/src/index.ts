@@ -1,3 +1,4 @@
+export * from './card-lapse';
 export * from './contracts';
 export * from './errors';
 export * from './money';

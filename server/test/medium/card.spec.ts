@@ -10,6 +10,7 @@ import {
   joinedMember,
   type JoinedMember,
   type MembershipHarness,
+  patchProgram,
   staffHeaders,
   startMembershipApp,
 } from './members.helpers';
@@ -281,6 +282,35 @@ describe(`the member card and the till on ${TEST_DB}`, () => {
       expect(await scalar(dataSource(), "SELECT COUNT(*) FROM audit_log WHERE action = 'member.scan'")).toBeGreaterThan(
         0,
       );
+    });
+    it('lapses a card at its end date, and none while the program says cards never lapse', async () => {
+      const member = await joinedMember(harness);
+      const until = clock.now() + 60_000;
+      await dataSource().query('UPDATE members SET card_valid_until = ? WHERE id = ?', [until, member.id]);
+      // The clock keeps running after setNow: seconds of margin on the valid side, none on the lapsed side.
+      await clock.setNow(until - 5_000);
+      expect((await scan({ code: (await cardCode(member)).code })).body).toMatchObject({ lookup: 'code' });
+      await clock.setNow(until);
+      expect(await scan({ code: (await cardCode(member)).code })).toMatchObject({
+        status: 403,
+        body: { code: 'CARD_LAPSED' },
+      });
+      const validityMonths = (
+        JSON.parse(
+          ((await dataSource().query('SELECT config FROM program_config WHERE id = 1')) as { config: string }[])[0]
+            ?.config ?? '{}',
+        ) as { card: { validityMonths: number | null } }
+      ).card.validityMonths;
+      await patchProgram(dataSource(), (config) => {
+        config.card.validityMonths = null;
+      });
+      try {
+        expect((await scan({ code: (await cardCode(member)).code })).status).toBe(200);
+      } finally {
+        await patchProgram(dataSource(), (config) => {
+          config.card.validityMonths = validityMonths;
+        });
+      }
     });
   });
 

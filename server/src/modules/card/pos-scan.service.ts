@@ -1,4 +1,4 @@
-import type { PosScanBody, PosScanResponse } from '@huika/shared';
+import { isCardLapsed, type PosScanBody, type PosScanResponse } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
@@ -66,9 +66,10 @@ export class PosScanService {
       member = await this.manualLookup(staff, body.cardNo ?? '', body.phoneLast4 ?? '');
     }
     const cardValidUntil = member.card_valid_until === null ? null : Number(member.card_valid_until);
-    if (cardValidUntil !== null && cardValidUntil < this.clock.now()) {
+    const program = await this.program.get();
+    if (isCardLapsed({ validityMonths: program.card.validityMonths, validUntil: cardValidUntil }, this.clock.now())) {
       throw new AppError('CARD_LAPSED', 'this card has lapsed: no purchase for a full validity period', {
-        cardValidUntil: new Date(cardValidUntil).toISOString(),
+        cardValidUntil: new Date(cardValidUntil ?? 0).toISOString(),
       });
     }
     const checkout = await this.checkoutTokens.sign({ memberId: member.id, staff, cardCode });
@@ -81,7 +82,6 @@ export class PosScanService {
         after: { method: cardCode ? 'code' : 'manual', storeId: staff.storeId },
       }),
     );
-    const program = await this.program.get();
     const tier = program.tiers.ladder.find((t) => t.code === member.tier_code);
     return {
       checkoutToken: checkout.token,

@@ -1,5 +1,6 @@
 import {
   type BasketLine,
+  isCardLapsed,
   type ProgramConfig,
   type PurchaseBody,
   type QuoteBody,
@@ -490,9 +491,7 @@ export class CheckoutService {
   /** A card that lapsed (no purchase for its validity period) takes no purchase until it is renewed. */
   private assertUsable(program: ProgramConfig, member: MemberAtTill): void {
     if (
-      program.card.validityMonths !== null &&
-      member.cardValidUntil !== null &&
-      member.cardValidUntil <= this.clock.now()
+      isCardLapsed({ validityMonths: program.card.validityMonths, validUntil: member.cardValidUntil }, this.clock.now())
     ) {
       throw new AppError('CARD_LAPSED', 'this card has lapsed: no purchase for a full year');
     }
