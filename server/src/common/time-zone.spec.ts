@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime, IANAZone } from 'luxon';
-import { zoneOf } from './time-zone';
+import { isBirthdayInFuture, zoneOf } from './time-zone';
 
 const ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
 const FROM = Date.parse('1990-01-01T00:00:00Z');
@@ -39,5 +39,20 @@ describe('zoneOf', () => {
     expect(cached.plus({ months: 12 }).toMillis()).toBe(named.plus({ months: 12 }).toMillis());
     expect(cached.startOf('day').toMillis()).toBe(named.startOf('day').toMillis());
     expect(cached.zoneName).toBe('Asia/Shanghai');
+  });
+});
+
+describe('isBirthdayInFuture', () => {
+  // 2027-03-10 17:30 UTC is 2027-03-11 01:30 in Shanghai.
+  const lateEvening = Date.parse('2027-03-10T17:30:00Z');
+
+  it("takes today from the program's time zone, not UTC", () => {
+    expect(isBirthdayInFuture('2027-03-11', lateEvening, 'Asia/Shanghai')).toBe(false);
+    expect(isBirthdayInFuture('2027-03-11', lateEvening, 'Europe/London')).toBe(true);
+  });
+
+  it('accepts today and any earlier day, refuses tomorrow', () => {
+    expect(isBirthdayInFuture('1990-01-01', lateEvening, 'Asia/Shanghai')).toBe(false);
+    expect(isBirthdayInFuture('2027-03-12', lateEvening, 'Asia/Shanghai')).toBe(true);
   });
 });

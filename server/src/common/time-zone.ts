@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /** No time zone changes its offset twice within a quarter of an hour. */
 const BUCKET_MS = 15 * 60 * 1000;
@@ -36,4 +36,13 @@ export function zoneOf(name: string): IANAZone {
     zones.set(name, zone);
   }
   return zone;
+}
+
+/**
+ * A birthday is refused when it is after today, and today is the program's calendar day (DOMAIN: the brand's
+ * time zone), not UTC's: at 01:00 in Shanghai it is already tomorrow there, while UTC still says yesterday.
+ */
+export function isBirthdayInFuture(birthday: string, now: number, timeZone: string): boolean {
+  const today = DateTime.fromMillis(now, { zone: zoneOf(timeZone) }).toISODate();
+  return today !== null && birthday > today;
 }

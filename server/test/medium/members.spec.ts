@@ -532,6 +532,30 @@ describe(`membership: identity, joining and privacy on ${TEST_DB}`, () => {
       expect(missing).toMatchObject({ status: 404, body: { code: 'MEMBER_NOT_FOUND' } });
     });
 
+    it("takes 'today' for a birthday from the program's time zone, at joining and in the profile", async () => {
+      // 01:30 on 11 March in Shanghai, still 10 March in UTC: a birthday of the 11th is today, not the future.
+      await clock.setNow(Date.parse('2027-03-10T17:30:00Z'));
+      try {
+        const login = await wechatLogin(harness);
+        const joined = await joinRequest(harness.app, login.token, { birthday: '2027-03-11' });
+        expect(joined.status).toBe(201);
+        const plain = await insertMember(dataSource());
+        const headers = bearer(await memberToken(harness.app, plain));
+        const set = await request({ method: 'PATCH', url: '/api/me', headers, payload: { birthday: '2027-03-11' } });
+        expect(set).toMatchObject({ status: 200, body: { birthday: '2027-03-11' } });
+        const other = bearer(await memberToken(harness.app, await insertMember(dataSource())));
+        const tomorrow = await request({
+          method: 'PATCH',
+          url: '/api/me',
+          headers: other,
+          payload: { birthday: '2027-03-12' },
+        });
+        expect(tomorrow).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+      } finally {
+        await clock.reset();
+      }
+    });
+
     it("lets a store manager correct only the name of their own store's members; the birthday only headquarters, audited", async () => {
       const admin = await staffHeaders(harness.app, 'admin');
       const manager = await staffHeaders(harness.app, 'manager');

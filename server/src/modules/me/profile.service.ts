@@ -5,11 +5,13 @@ import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
+import { isBirthdayInFuture } from '../../common/time-zone';
 import { execute, select, Transactions } from '../../common/transactions';
 import { AuditLogEntity } from '../../database/entities';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { MemberSessionsService } from '../auth/member-sessions.service';
 import { PhoneVault } from '../identity/phone-vault';
+import { ProgramService } from '../program/program.service';
 import { ReferralService } from '../referral/referral.service';
 import { MeRepository, sessionHolder } from './me.repository';
 import { type MemberEditRefusal, memberEditRefusal } from './member-edit-rule';
@@ -53,6 +55,7 @@ export class ProfileService {
     private readonly vault: PhoneVault,
     private readonly referrals: ReferralService,
     private readonly sessions: MemberSessionsService,
+    private readonly program: ProgramService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
@@ -220,7 +223,7 @@ export class ProfileService {
     if (!before || before.status !== 'active') throw new AppError('MEMBER_NOT_FOUND', 'no such member');
     const now = this.clock.now();
     if (change.birthday !== undefined && change.birthday !== before.birthday) {
-      if (change.birthday > new Date(now).toISOString().slice(0, 10)) {
+      if (isBirthdayInFuture(change.birthday, now, (await this.program.get(tx)).timeZone)) {
         throw new AppError('VALIDATION_FAILED', 'a birthday cannot be in the future', {
           fields: [{ path: 'body.birthday', message: 'in the future' }],
         });

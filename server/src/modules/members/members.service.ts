@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
+import { isBirthdayInFuture } from '../../common/time-zone';
 import type { MemberAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
@@ -114,8 +115,7 @@ export class MembersService {
     const { body, joiner, phone, attribution } = input;
     const program = await this.program.get(tx);
     const now = this.clock.now();
-    const today = DateTime.fromMillis(now, { zone: program.timeZone }).toISODate();
-    if (today && body.birthday > today) {
+    if (isBirthdayInFuture(body.birthday, now, program.timeZone)) {
       throw new AppError('VALIDATION_FAILED', 'a birthday cannot be in the future', {
         fields: [{ path: 'body.birthday', message: 'in the future' }],
       });
