@@ -6,6 +6,7 @@ import { devRoutes } from './dev';
 import { giftsRoutes } from './gifts';
 import { identityRoutes } from './identity';
 import { meRoutes } from './me';
+import { memberOverviewRoutes } from './member-overview';
 import { membersRoutes } from './members';
 import { pointsRoutes } from './points';
 import { adminProgramRoutes, programRoutes } from './program';
@@ -23,6 +24,7 @@ export * from './dev';
 export * from './gifts';
 export * from './identity';
 export * from './me';
+export * from './member-overview';
 export * from './members';
 export * from './points';
 export * from './program';
@@ -42,6 +44,7 @@ export const routes = {
   ...adminProgramRoutes,
   ...identityRoutes,
   ...membersRoutes,
+  ...memberOverviewRoutes,
   ...cardRoutes,
   ...referralRoutes,
   ...staffRoutes,

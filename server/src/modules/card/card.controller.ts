@@ -1,5 +1,5 @@
-import { CardReissueBody, PosScanBody, routes } from '@huika/shared';
-import { Controller } from '@nestjs/common';
+import { AdminReissueCardBody, CardReissueBody, PosScanBody, routes } from '@huika/shared';
+import { Controller, Param } from '@nestjs/common';
 import type { z } from 'zod';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
@@ -27,6 +27,15 @@ export class CardController {
   @Route(routes.myCardReissue)
   reissue(@Auth() member: MemberAuth, @ValidBody() body: z.output<typeof CardReissueBody>, @ClientIp() ip: string) {
     return this.reissues.reissue(member, body, ip);
+  }
+
+  @Route(routes.adminMemberCardReissue)
+  reissueByHeadquarters(
+    @Auth() staff: StaffAuth,
+    @Param('id') id: string,
+    @ValidBody() body: z.output<typeof AdminReissueCardBody>,
+  ) {
+    return this.reissues.reissueByHeadquarters(staff, id, body.reason);
   }
 
   @Route(routes.posScan)

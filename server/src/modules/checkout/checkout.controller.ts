@@ -15,6 +15,7 @@ import { Clock } from '../../common/clock';
 import { sendIdempotent } from '../../common/idempotent-reply';
 import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
 import { Auth, IdempotencyKey, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
+import { MeService } from '../me/me.service';
 import { StaffSessionCheckedByUseCase } from '../staff/staff-sessions';
 import { TierService } from '../tiers/tier.service';
 import { CheckoutService } from './checkout.service';
@@ -24,6 +25,7 @@ export class CheckoutController {
   constructor(
     private readonly checkout: CheckoutService,
     private readonly tiers: TierService,
+    private readonly me: MeService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -63,6 +65,15 @@ export class CheckoutController {
   @Route(routes.myPurchases)
   mine(@Auth() member: MemberAuth, @ValidQuery() query: z.output<typeof PaginationQuery>) {
     return this.checkout.memberPurchases(member, query.cursor, query.limit);
+  }
+
+  @Route(routes.adminMemberPurchases)
+  async memberPurchases(
+    @Auth() staff: StaffAuth,
+    @Param('id') id: string,
+    @ValidQuery() query: z.output<typeof PaginationQuery>,
+  ) {
+    return this.checkout.memberPurchases(await this.me.readAsStaff(staff, id), query.cursor, query.limit);
   }
 
   @Route(routes.setMemberTier)

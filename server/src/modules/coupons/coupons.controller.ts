@@ -15,6 +15,7 @@ import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
 import { sendIdempotent } from '../../common/idempotent-reply';
 import { Auth, IdempotencyKey, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
+import { MeService } from '../me/me.service';
 import { CouponBatchesService } from './coupon-batches.service';
 import { CouponTemplatesService } from './coupon-templates.service';
 import { CouponWalletService } from './coupon-wallet.service';
@@ -73,7 +74,19 @@ export class CouponsAdminController {
 /** The member's wallet. */
 @Controller()
 export class CouponsController {
-  constructor(private readonly wallet: CouponWalletService) {}
+  constructor(
+    private readonly wallet: CouponWalletService,
+    private readonly me: MeService,
+  ) {}
+
+  @Route(routes.adminMemberCoupons)
+  async memberCoupons(
+    @Auth() staff: StaffAuth,
+    @Param('id') id: string,
+    @ValidQuery() query: z.output<typeof MyCouponsQuery>,
+  ) {
+    return this.wallet.mine(await this.me.readAsStaff(staff, id), query);
+  }
 
   @Route(routes.myCoupons)
   mine(@Auth() member: MemberAuth, @ValidQuery() query: z.output<typeof MyCouponsQuery>) {

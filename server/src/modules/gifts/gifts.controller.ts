@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { sendIdempotent } from '../../common/idempotent-reply';
 import { Auth, IdempotencyKey, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
+import { MeService } from '../me/me.service';
 import { GiftsService } from './gifts.service';
 import { PickupsService } from './pickups.service';
 import { RedemptionsService } from './redemptions.service';
@@ -56,6 +57,7 @@ export class GiftsController {
   constructor(
     private readonly gifts: GiftsService,
     private readonly redemptions: RedemptionsService,
+    private readonly me: MeService,
   ) {}
 
   @Route(routes.giftCatalog)
@@ -72,6 +74,15 @@ export class GiftsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return sendIdempotent(reply, await this.redemptions.redeem(member, giftId, key, body));
+  }
+
+  @Route(routes.adminMemberRedemptions)
+  async memberRedemptions(
+    @Auth() staff: StaffAuth,
+    @Param('id') id: string,
+    @ValidQuery() query: z.output<typeof PaginationQuery>,
+  ) {
+    return this.redemptions.mine(await this.me.readAsStaff(staff, id), query.cursor, query.limit);
   }
 
   @Route(routes.myRedemptions)

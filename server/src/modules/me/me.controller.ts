@@ -1,7 +1,7 @@
 import { PaginationQuery, routes, UpdateMeBody } from '@huika/shared';
-import { Controller } from '@nestjs/common';
+import { Controller, Param } from '@nestjs/common';
 import type { z } from 'zod';
-import type { MemberAuth } from '../../common/auth.types';
+import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { Auth, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
 import { MeService } from './me.service';
 import { MySessionsService } from './my-sessions.service';
@@ -23,6 +23,15 @@ export class MeController {
   @Route(routes.myPointEntries)
   entries(@Auth() member: MemberAuth, @ValidQuery() query: z.output<typeof PaginationQuery>) {
     return this.me.entries(member, query.cursor, query.limit);
+  }
+
+  @Route(routes.adminMemberPointEntries)
+  async memberEntries(
+    @Auth() staff: StaffAuth,
+    @Param('id') id: string,
+    @ValidQuery() query: z.output<typeof PaginationQuery>,
+  ) {
+    return this.me.entries(await this.me.readAsStaff(staff, id), query.cursor, query.limit);
   }
 
   @Route(routes.updateMe)

@@ -32,6 +32,12 @@ export class MeRepository {
     return row?.id ?? null;
   }
 
+  /** A member of any status (a closed account keeps its row and ledger). */
+  async exists(id: string): Promise<boolean> {
+    const rows = (await this.dataSource.query('SELECT 1 AS one FROM members WHERE id = ?', [id])) as unknown[];
+    return rows.length > 0;
+  }
+
   async isActive(id: string): Promise<boolean> {
     const sql = "SELECT 1 AS one FROM members WHERE id = ? AND status = 'active'";
     const rows = (await this.dataSource.query(sql, [id])) as unknown[];

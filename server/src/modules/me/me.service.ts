@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
-import type { MemberAuth } from '../../common/auth.types';
+import type { MemberAuth, StaffAuth } from '../../common/auth.types';
 import { nextTierProgress } from '@huika/shared';
 import { DataSource } from 'typeorm';
 import { ProgramService } from '../program/program.service';
 import { tierOf, TierService } from '../tiers/tier.service';
 import { PhoneVault } from '../identity/phone-vault';
+import { memberEditRefusal } from './member-edit-rule';
 import { MeRepository } from './me.repository';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,6 +32,25 @@ export class MeService {
       throw new AppError('MEMBER_NOT_FOUND', auth.memberId ? 'this account is closed' : 'not a member yet: join first');
     }
     return id;
+  }
+
+  /**
+   * Headquarters, or the manager of the store the member joined at, reading an active member's card, points and
+   * lists as the member sees them: the member-side reads then serve the console too, with one scope rule.
+   */
+  async readAsStaff(staff: StaffAuth, memberId: string): Promise<MemberAuth> {
+    await this.assertStaffMayRead(staff, memberId);
+    if (!(await this.repository.isActive(memberId))) throw new AppError('MEMBER_NOT_FOUND', 'this account is closed');
+    return { kind: 'member', identity: `member:${memberId}`, memberId, sessionId: '' };
+  }
+
+  /** A store manager sees only the members who joined at their store; headquarters sees every member. */
+  async assertStaffMayRead(staff: StaffAuth, memberId: string): Promise<void> {
+    if (!(await this.repository.exists(memberId))) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
+    const joinStore = await this.repository.joinStoreOf(this.dataSource.manager, memberId);
+    if (memberEditRefusal(staff, joinStore, false)) {
+      throw new AppError('FORBIDDEN', "a store manager sees only their store's members");
+    }
   }
 
   async me(auth: MemberAuth) {

@@ -1,4 +1,4 @@
-import type { AdminUpdateMemberBody, MemberExport, UpdateMeBody } from '@huika/shared';
+import type { AdminMemberView, AdminUpdateMemberBody, MemberExport, UpdateMeBody } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
@@ -8,7 +8,7 @@ import { Clock } from '../../common/clock';
 import { isBirthdayInFuture } from '../../common/time-zone';
 import { execute, select, Transactions } from '../../common/transactions';
 import { AuditLogEntity } from '../../database/entities';
-import { AuditService, type AuditActor } from '../audit/audit.service';
+import { AuditService, auditActorOf, type AuditActor } from '../audit/audit.service';
 import { MemberSessionsService } from '../auth/member-sessions.service';
 import { PhoneVault } from '../identity/phone-vault';
 import { ProgramService } from '../program/program.service';
@@ -82,6 +82,11 @@ export class ProfileService {
       if (refusal) throw new AppError('FORBIDDEN', EDIT_REFUSALS[refusal]);
       await this.change(tx, memberId, change, { kind: 'staff', id: staff.staffId }, { birthdayOnce: false });
     });
+    return this.adminView(memberId);
+  }
+
+  /** The member as the console shows them, phone masked; closed accounts too. */
+  async adminView(memberId: string): Promise<z.output<typeof AdminMemberView>> {
     const row = await this.profileRow(this.dataSource.manager, memberId);
     if (!row) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
     return {
@@ -176,6 +181,16 @@ export class ProfileService {
    */
   async close(auth: MemberAuth): Promise<void> {
     const memberId = await this.me.memberIdOf(auth);
+    await this.erase(memberId, { kind: 'member', id: memberId }, null);
+  }
+
+  /** Headquarters closes an account at the member's request (by phone, at a store): the same erasure, audited with the reason. */
+  async closeByHeadquarters(staff: StaffAuth, memberId: string, reason: string) {
+    await this.erase(memberId, auditActorOf(staff), reason);
+    return this.adminView(memberId);
+  }
+
+  private async erase(memberId: string, actor: AuditActor, reason: string | null): Promise<void> {
     await this.transactions.run(async (tx) => {
       const identities = await select<{ phone_hash: string | null; openid: string | null }>(
         tx,
@@ -203,11 +218,11 @@ export class ProfileService {
           { before: { erased: true }, after: { erased: true } },
         );
       await this.audit.record(tx, {
-        actor: { kind: 'member', id: memberId },
+        actor,
         action: 'member.close',
         target: { kind: 'member', id: memberId },
         before: { status: 'active' },
-        after: { status: 'closed' },
+        after: reason === null ? { status: 'closed' } : { status: 'closed', reason },
       });
     });
   }

@@ -1,4 +1,11 @@
-import { AdminMembersQuery, AdminUpdateMemberBody, CreateSceneBody, JoinBody, routes } from '@huika/shared';
+import {
+  AdminCloseMemberBody,
+  AdminMembersQuery,
+  AdminUpdateMemberBody,
+  CreateSceneBody,
+  JoinBody,
+  routes,
+} from '@huika/shared';
 import { Controller, Header, Param } from '@nestjs/common';
 import type { z } from 'zod';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
@@ -6,6 +13,7 @@ import { ClientIp } from '../../common/rate-limit/client-ip.decorator';
 import { Auth, Route, ValidBody, ValidQuery } from '../../common/route.decorators';
 import { MySessionsService } from '../me/my-sessions.service';
 import { ProfileService } from '../me/profile.service';
+import { MemberOverviewService } from './member-overview.service';
 import { MemberSearchService } from './member-search.service';
 import { MembersService } from './members.service';
 import { RequestOrigin } from './request-origin.decorator';
@@ -19,6 +27,7 @@ export class MembersController {
     private readonly profile: ProfileService,
     private readonly memberSessions: MySessionsService,
     private readonly search: MemberSearchService,
+    private readonly overviews: MemberOverviewService,
   ) {}
 
   @Route(routes.joinMember)
@@ -45,6 +54,16 @@ export class MembersController {
   @Route(routes.adminMembersList)
   list(@Auth() staff: StaffAuth, @ValidQuery() query: z.output<typeof AdminMembersQuery>) {
     return this.search.search(staff, query);
+  }
+
+  @Route(routes.adminMemberOverview)
+  overview(@Auth() staff: StaffAuth, @Param('id') id: string) {
+    return this.overviews.overview(staff, id);
+  }
+
+  @Route(routes.adminMemberClose)
+  close(@Auth() staff: StaffAuth, @Param('id') id: string, @ValidBody() body: z.output<typeof AdminCloseMemberBody>) {
+    return this.profile.closeByHeadquarters(staff, id, body.reason);
   }
 
   @Route(routes.adminMembersUpdate)

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MeModule } from '../me/me.module';
+import { MemberOverviewService } from './member-overview.service';
 import { MemberSearchService } from './member-search.service';
 import { MembersDataModule } from './members-data.module';
 import { MembersController } from './members.controller';
@@ -11,6 +12,6 @@ import { ScenesService } from './scenes.service';
 @Module({
   imports: [AuthModule, MeModule, MembersDataModule],
   controllers: [MembersController],
-  providers: [MembersService, ScenesService, MemberSearchService],
+  providers: [MembersService, ScenesService, MemberSearchService, MemberOverviewService],
 })
 export class MembersModule {}

@@ -146,4 +146,25 @@ export class MembersRepository {
       [at, memberId, at],
     );
   }
+
+  /** Where and how the member joined, with the join store's name. */
+  async joinOf(memberId: string): Promise<MemberJoinRow | null> {
+    const rows = await select<MemberJoinRow>(
+      this.dataSource.manager,
+      `SELECT j.store_id, s.name AS store_name, j.scene, j.scene_kind, j.staff_id, j.channel, j.created_at
+       FROM member_joins j LEFT JOIN stores s ON s.id = j.store_id WHERE j.member_id = ?`,
+      [memberId],
+    );
+    return rows[0] ?? null;
+  }
+}
+
+export interface MemberJoinRow {
+  store_id: string | null;
+  store_name: string | null;
+  scene: string | null;
+  scene_kind: 'store' | 'staff' | 'campaign' | 'referrer' | null;
+  staff_id: string | null;
+  channel: string;
+  created_at: number | string;
 }

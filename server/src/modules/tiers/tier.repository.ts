@@ -75,4 +75,34 @@ export class TierRepository {
       [newId(), change.memberId, change.from, change.to, change.reason, change.refId, change.actorId, change.now],
     );
   }
+
+  /** The member's tier since when, the manual hold's end, and the latest changes, newest first. */
+  async historyOf(
+    manager: EntityManager,
+    memberId: string,
+    limit: number,
+  ): Promise<{
+    since: number | null;
+    manualUntil: number | null;
+    changes: { from: string; to: string; reason: string; at: number }[];
+  }> {
+    const member = await select<{ tier_since: number | string | null; tier_manual_until: number | string | null }>(
+      manager,
+      'SELECT tier_since, tier_manual_until FROM members WHERE id = ?',
+      [memberId],
+    );
+    const changes = await select<{ from_tier: string; to_tier: string; reason: string; created_at: number | string }>(
+      manager,
+      `SELECT from_tier, to_tier, reason, created_at FROM tier_history WHERE member_id = ?
+       ORDER BY created_at DESC, id DESC LIMIT ${Math.trunc(limit)}`,
+      [memberId],
+    );
+    const since = member[0]?.tier_since ?? null;
+    const manualUntil = member[0]?.tier_manual_until ?? null;
+    return {
+      since: since === null ? null : Number(since),
+      manualUntil: manualUntil === null ? null : Number(manualUntil),
+      changes: changes.map((c) => ({ from: c.from_tier, to: c.to_tier, reason: c.reason, at: Number(c.created_at) })),
+    };
+  }
 }

@@ -54,6 +54,11 @@ export class TierService {
     return this.clock.now();
   }
 
+  /** What the member page shows of the tier: since when, a manual hold's end, the latest 20 changes. */
+  history(manager: EntityManager, memberId: string) {
+    return this.repository.historyOf(manager, memberId, 20);
+  }
+
   async facts(
     tx: EntityManager,
     program: ProgramConfig,
