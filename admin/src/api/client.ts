@@ -84,6 +84,7 @@ async function request<C extends RouteContract>(
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (accessToken && route.auth === 'staff') headers.Authorization = `Bearer ${accessToken}`;
   if (options?.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+  if (options?.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
   const body: unknown = options?.body;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
 
@@ -124,4 +125,13 @@ export async function fetchBlob(route: RouteContract, params: Record<string, str
   if (response.status === 401 && (await renewSession())) response = await get();
   if (!response.ok) throw await errorFromResponse(response);
   return response.blob();
+}
+
+/**
+ * A key for a request that moves value: made once per dialog, so a repeated click or a retry after a lost answer
+ * is the same request to the server. (crypto.randomUUID needs a secure context; getRandomValues does not.)
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `console-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -1,7 +1,7 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { PageContainer, ProLayout, type MenuDataItem } from '@ant-design/pro-components';
 import { Avatar, Button, Dropdown, Result, Space, Tag, Typography } from 'antd';
-import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Link, matchPath, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useSession, useStaff } from '../auth/session';
 import { t } from '../i18n/zh-CN';
 import { pagesFor, type ConsolePage } from '../pages/registry';
@@ -9,6 +9,7 @@ import { pagesFor, type ConsolePage } from '../pages/registry';
 function menuOf(pages: ConsolePage[]): MenuDataItem[] {
   const items: MenuDataItem[] = [];
   for (const page of pages) {
+    if (page.hideInMenu) continue;
     const entry = { path: page.path, name: page.name, icon: page.icon };
     if (!page.group) {
       items.push(entry);
@@ -35,8 +36,8 @@ export function ConsoleLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const pages = pagesFor(staff.role);
-  const home = pages[0]?.path ?? '/';
-  const current = pages.find((page) => page.path === location.pathname);
+  const home = pages.find((page) => !page.hideInMenu)?.path ?? '/';
+  const current = pages.find((page) => matchPath(page.path, location.pathname));
 
   return (
     <ProLayout

@@ -100,9 +100,10 @@ function StoreForm({ store, onClose }: { store: Store | 'new'; onClose: (saved: 
 }
 
 /** Every store, for the pickers and the store column (a brand has tens of stores, not thousands). */
-export function useStores(): Store[] {
+export function useStores(enabled = true): Store[] {
   const [stores, setStores] = useState<Store[]>([]);
   useEffect(() => {
+    if (!enabled) return undefined;
     let cancelled = false;
     void (async () => {
       const all: Store[] = [];
@@ -117,7 +118,7 @@ export function useStores(): Store[] {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [enabled]);
   return stores;
 }
 
