@@ -38,6 +38,8 @@ export type RouteCallOptions<C> = BodyOption<C> &
     params?: Record<string, string>;
     /** Required by routes that move value (`idempotent: true`). */
     idempotencyKey?: string;
+    /** The version an update is based on, sent as `If-Match: "<version>"` (the program editor). */
+    ifMatch?: string | number;
   };
 
 /** The route's path with its `:name` placeholders filled in, each value URL-encoded. */

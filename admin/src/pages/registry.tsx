@@ -1,17 +1,22 @@
 import {
   AuditOutlined,
+  ControlOutlined,
   GiftOutlined,
   QrcodeOutlined,
   SendOutlined,
   ShopOutlined,
   TagsOutlined,
   TeamOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { routes, type RouteContract, type StaffRole } from '@huika/shared';
 import type { ReactNode } from 'react';
 import { t } from '../i18n/zh-CN';
 import { AuditLogPage } from './AuditLogPage';
 import { CouponBatchesPage, CouponTemplatesPage } from './CouponsPage';
+import { MemberPage } from './MemberPage';
+import { MembersPage } from './MembersPage';
+import { RulesPage } from './RulesPage';
 import { ScenesPage } from './ScenesPage';
 import { StaffPage, StoresPage } from './StoresPage';
 import { StoreStaffPage } from './StoreStaffPage';
@@ -25,12 +30,36 @@ export interface ConsolePage {
   route: RouteContract;
   /** A submenu the page sits in. */
   group?: { key: string; name: string; icon: ReactNode };
+  /** A page reached from another (a member's page from the list), not from the menu. */
+  hideInMenu?: boolean;
 }
 
 const COUPONS_GROUP = { key: '/coupon', name: t.coupons.group, icon: <GiftOutlined /> };
 const STORES_GROUP = { key: '/org', name: t.menu.stores, icon: <ShopOutlined /> };
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  {
+    path: '/members',
+    name: t.menu.members,
+    icon: <UserOutlined />,
+    element: <MembersPage />,
+    route: routes.adminMembersList,
+  },
+  {
+    path: '/members/:id',
+    name: t.members.profile,
+    icon: <UserOutlined />,
+    element: <MemberPage />,
+    route: routes.adminMemberOverview,
+    hideInMenu: true,
+  },
+  {
+    path: '/rules',
+    name: t.menu.rules,
+    icon: <ControlOutlined />,
+    element: <RulesPage />,
+    route: routes.adminProgram,
+  },
   {
     path: '/stores',
     name: t.stores.title,

@@ -68,7 +68,10 @@ describe(`the headquarters console (${TEST_DB})`, () => {
       await menu(page).getByText(item, { exact: true }).first().waitFor({ state: 'attached' });
     }
     await expect(menu(page).getByText('本店员工', { exact: true }).count()).resolves.toBe(0);
-    expect(new URL(page.url()).pathname).toBe('/admin/stores');
+    // Headquarters lands on the member list, the page it uses most.
+    expect(new URL(page.url()).pathname).toBe('/admin/members');
+    await openFromMenu(page, '门店', '门店与员工');
+    await page.waitForURL(/\/admin\/stores$/);
     await page.getByText('S001').waitFor();
     await screenshot(page, 'admin-stores');
 
@@ -194,6 +197,8 @@ describe(`the headquarters console (${TEST_DB})`, () => {
   it('is still usable 1024 px wide', async () => {
     const { context, page, errors } = await desktop(1024);
     await signIn(page, 'admin', 'admin-password');
+    await page.getByTestId('current-staff').waitFor();
+    await page.goto(`${server.baseUrl}/admin/stores`, { waitUntil: 'networkidle' });
     await page.getByText('S001').waitFor();
     await screenshot(page, 'admin-stores-1024');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -206,9 +211,9 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     const { context, page, errors } = await desktop();
     await signIn(page, 'manager', 'huika-demo');
     await page.getByTestId('current-staff').getByText('店长', { exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/members');
+    await openFromMenu(page, '本店员工');
     await page.getByRole('cell', { name: 'cashier', exact: true }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/admin/store-staff');
-    await menu(page).getByText('本店员工', { exact: true }).waitFor();
     for (const hidden of ['门店与员工', '优惠券', '入会码', '审计日志']) {
       await expect(menu(page).getByText(hidden, { exact: true }).count()).resolves.toBe(0);
     }
