@@ -82,7 +82,9 @@ export class GiftsController {
     @Param('id') id: string,
     @ValidQuery() query: z.output<typeof PaginationQuery>,
   ) {
-    return this.redemptions.mine(await this.me.readAsStaff(staff, id), query.cursor, query.limit);
+    const page = await this.redemptions.mine(await this.me.readAsStaff(staff, id), query.cursor, query.limit);
+    // The pickup code collects the gift: only the member holds it whole, the console sees its last two characters.
+    return { ...page, items: page.items.map((item) => ({ ...item, pickupCode: `••••${item.pickupCode.slice(-2)}` })) };
   }
 
   @Route(routes.myRedemptions)
