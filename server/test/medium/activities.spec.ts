@@ -270,6 +270,41 @@ describe(`member activities on ${TEST_DB}`, () => {
     await expectBooksBalanced();
   });
 
+  it("lists an activity's sign-ups for headquarters, newest first, by status, page by page", async () => {
+    const id = await createActivity({ capacity: 5, pointsFee: 10 });
+    const people = [await member(50), await member(50), await member(50)];
+    for (const who of people) expect((await signUp(who, id)).status).toBe(201);
+    await cancel(people[1] as Member, id);
+    const list = (query: string, token = admin) =>
+      app.request({ method: 'GET', url: `/api/admin/activities/${id}/signups${query}`, headers: auth(token) });
+
+    const first = await list('?limit=2');
+    expect(first.status).toBe(200);
+    const firstPage = first.body as { items: { memberId: string; status: string }[]; nextCursor: string | null };
+    expect(firstPage.items.map((s) => s.memberId)).toEqual([people[2]?.id, people[1]?.id]);
+    expect(firstPage.nextCursor).not.toBeNull();
+    const second = (await list(`?limit=2&cursor=${firstPage.nextCursor}`)).body as typeof firstPage;
+    expect(second.items.map((s) => s.memberId)).toEqual([people[0]?.id]);
+    expect(second.nextCursor).toBeNull();
+
+    const cancelled = (await list('?status=cancelled')).body as {
+      items: { memberId: string; pointsFee: number; cancelledAt: string | null; cardNo: string }[];
+    };
+    expect(cancelled.items).toHaveLength(1);
+    expect(cancelled.items[0]).toMatchObject({ memberId: people[1]?.id, pointsFee: 10 });
+    expect(cancelled.items[0]?.cancelledAt).toEqual(expect.any(String));
+    expect((await list('?status=active')).body).toMatchObject({ items: [{}, {}] });
+
+    expect(await list('?status=gone')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const missing = await app.request({
+      method: 'GET',
+      url: '/api/admin/activities/01NOSUCHACTIVITY0000000000/signups',
+      headers: auth(admin),
+    });
+    expect(missing).toMatchObject({ status: 404, body: { code: 'ACTIVITY_NOT_FOUND' } });
+    expect((await list('', await staffToken(app, 'manager'))).status).toBe(403);
+  });
+
   it('refuses sign-ups and cancellations after the deadline with 409 SIGNUP_CLOSED / CANCELLATION_CLOSED', async () => {
     const id = await createActivity({ capacity: 10, pointsFee: 20, deadlineInHours: 2 });
     const fay = await member(100);

@@ -82,6 +82,22 @@ export const ActivityCancellationResponse = z.object({
   pointsBalance: z.number().int(),
 });
 
+export const ActivitySignupStatus = z.enum(['active', 'cancelled']);
+
+export const ActivitySignupsQuery = PaginationQuery.extend({ status: ActivitySignupStatus.optional() });
+
+/** A sign-up as headquarters sees it: who, what it paid, whether it stands. */
+export const ActivitySignupAdminView = z.object({
+  id: z.string(),
+  memberId: z.string(),
+  cardNo: z.string(),
+  memberName: z.string(),
+  status: ActivitySignupStatus,
+  pointsFee: z.number().int(),
+  createdAt: IsoDateTime,
+  cancelledAt: IsoDateTime.nullable(),
+});
+
 export const activitiesRoutes = {
   listActivitiesAdmin: defineRoute({
     method: 'GET',
@@ -116,6 +132,18 @@ export const activitiesRoutes = {
     status: 200,
     response: ActivityAdminView,
     errors: ['ACTIVITY_NOT_FOUND', 'CONFLICT'],
+  }),
+  adminActivitySignups: defineRoute({
+    method: 'GET',
+    path: '/api/admin/activities/:id/signups',
+    summary: "An activity's sign-ups, newest first, standing or cancelled",
+    tag: 'admin',
+    auth: 'staff',
+    roles: ['admin'],
+    query: ActivitySignupsQuery,
+    status: 200,
+    response: paginated(ActivitySignupAdminView),
+    errors: ['ACTIVITY_NOT_FOUND'],
   }),
   activities: defineRoute({
     method: 'GET',

@@ -1,4 +1,4 @@
-import { CreateActivityBody, PaginationQuery, routes, UpdateActivityBody } from '@huika/shared';
+import { ActivitySignupsQuery, CreateActivityBody, PaginationQuery, routes, UpdateActivityBody } from '@huika/shared';
 import { Controller, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -14,6 +14,11 @@ export class ActivitiesController {
   @Route(routes.listActivitiesAdmin)
   list(@ValidQuery() query: z.output<typeof PaginationQuery>) {
     return this.activities.list(query.cursor, query.limit);
+  }
+
+  @Route(routes.adminActivitySignups)
+  signups(@Param('id') id: string, @ValidQuery() query: z.output<typeof ActivitySignupsQuery>) {
+    return this.activities.signups(id, query);
   }
 
   @Route(routes.createActivity)

@@ -71,6 +71,17 @@ function toActivity(r: ActivitySelectRow): ActivityRow {
   };
 }
 
+export interface SignupListRow {
+  id: string;
+  memberId: string;
+  cardNo: string;
+  memberName: string;
+  status: 'active' | 'cancelled';
+  pointsFee: number;
+  createdAt: number;
+  cancelledAt: number | null;
+}
+
 /** The SQL of member activities and sign-ups. Seats change only by conditional UPDATEs. */
 @Injectable()
 export class ActivitiesRepository {
@@ -109,6 +120,55 @@ export class ActivitiesRepository {
       params,
     )) as ActivitySelectRow[];
     return rows.map(toActivity);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const rows = (await this.dataSource.query('SELECT 1 AS one FROM activities WHERE id = ?', [id])) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** An activity's sign-ups, newest first, with each member's card number and name. */
+  async signupsOf(
+    activityId: string,
+    status: 'active' | 'cancelled' | undefined,
+    before: string | undefined,
+    limit: number,
+  ): Promise<SignupListRow[]> {
+    const where = ['s.activity_id = ?'];
+    const params: unknown[] = [activityId];
+    if (status) {
+      where.push('s.status = ?');
+      params.push(status);
+    }
+    if (before) {
+      where.push('s.id < ?');
+      params.push(before.toUpperCase());
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT s.id, s.member_id, m.card_no, m.name, s.status, s.points_fee, s.created_at, s.cancelled_at
+       FROM activity_signups s JOIN members m ON m.id = s.member_id
+       WHERE ${where.join(' AND ')} ORDER BY s.id DESC LIMIT ${Math.trunc(limit)}`,
+      params,
+    )) as {
+      id: string;
+      member_id: string;
+      card_no: string;
+      name: string;
+      status: 'active' | 'cancelled';
+      points_fee: number | string;
+      created_at: number | string;
+      cancelled_at: number | string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      memberId: r.member_id,
+      cardNo: r.card_no,
+      memberName: r.name,
+      status: r.status,
+      pointsFee: Number(r.points_fee),
+      createdAt: Number(r.created_at),
+      cancelledAt: r.cancelled_at === null ? null : Number(r.cancelled_at),
+    }));
   }
 
   async insertActivity(tx: EntityManager, a: ActivityRow): Promise<void> {

@@ -1,4 +1,10 @@
-import type { ActivityAdminView, ActivityMemberView, CreateActivityBody, UpdateActivityBody } from '@huika/shared';
+import type {
+  ActivityAdminView,
+  ActivityMemberView,
+  ActivitySignupAdminView,
+  CreateActivityBody,
+  UpdateActivityBody,
+} from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
@@ -56,6 +62,25 @@ export class ActivitiesService {
     const rows = await this.repository.activities(cursor, limit + 1, null);
     const page = rows.slice(0, limit);
     return { items: page.map(adminView), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  }
+
+  async signups(
+    activityId: string,
+    query: { status?: 'active' | 'cancelled' | undefined; cursor?: string | undefined; limit: number },
+  ): Promise<Page<z.output<typeof ActivitySignupAdminView>>> {
+    if (!(await this.repository.exists(activityId))) {
+      throw new AppError('ACTIVITY_NOT_FOUND', 'no such activity');
+    }
+    const rows = await this.repository.signupsOf(activityId, query.status, query.cursor, query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map((row) => ({
+        ...row,
+        createdAt: new Date(row.createdAt).toISOString(),
+        cancelledAt: row.cancelledAt === null ? null : new Date(row.cancelledAt).toISOString(),
+      })),
+      nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+    };
   }
 
   async create(
