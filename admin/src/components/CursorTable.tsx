@@ -24,6 +24,8 @@ interface CursorTableProps<T extends Record<string, unknown>> {
   load: (query: PageQuery) => Promise<Page<T>>;
   /** Search-form fields kept in the URL. */
   filters?: readonly string[];
+  /** The search form's values for the URL's filters, where a field holds several (a date range: from and to). */
+  formValuesOf?: (filters: Record<string, string>) => Record<string, unknown>;
   toolBarRender?: ProTableProps<T, Record<string, unknown>>['toolBarRender'];
   actionRef?: React.MutableRefObject<ActionType | undefined>;
   headerTitle?: ReactNode;
@@ -39,6 +41,7 @@ export function CursorTable<T extends Record<string, unknown>>({
   rowKey,
   load,
   filters = [],
+  formValuesOf = (values) => values,
   toolBarRender,
   actionRef,
   headerTitle,
@@ -58,6 +61,9 @@ export function CursorTable<T extends Record<string, unknown>>({
     }
     return values;
   }, [filters, searchParams]);
+  // Memoized on the URL's filters alone: a new initialValues object on every render would reset the form each time.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const formValues = useMemo(() => formValuesOf(filterValues), [filterValues]);
   const cursor = searchParams.get(CURSOR) ?? undefined;
   const trail = searchParams.get(TRAIL)?.split(',').filter(Boolean) ?? [];
 
@@ -80,12 +86,14 @@ export function CursorTable<T extends Record<string, unknown>>({
         />
       )}
       <ProTable<T, Record<string, unknown>>
+        // The search form shows the URL's filters: a new search or a reset starts it from them again.
+        key={JSON.stringify(formValues)}
         actionRef={ref}
         rowKey={rowKey}
         columns={columns}
         headerTitle={headerTitle}
         params={{ ...filterValues, cursor }}
-        form={{ initialValues: filterValues }}
+        form={{ initialValues: formValues }}
         search={
           filters.length > 0
             ? { labelWidth: 'auto', searchText: t.common.search, resetText: t.common.reset, defaultCollapsed: false }

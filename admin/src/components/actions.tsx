@@ -1,6 +1,7 @@
 import type { ActionType } from '@ant-design/pro-components';
 import { Alert, App, Button, Modal, Popconfirm } from 'antd';
-import type { MutableRefObject, ReactNode } from 'react';
+import { useRef, type MutableRefObject, type ReactNode } from 'react';
+import { newIdempotencyKey } from '../api/client';
 import { t } from '../i18n/zh-CN';
 import { errorText } from './forms';
 
@@ -102,4 +103,17 @@ export function FormModal({
       {children}
     </Modal>
   );
+}
+
+/**
+ * The idempotency key for a dialog's request: the same key while the same body is sent again (a double click, a
+ * retry after a lost answer), a new one once the body changes (the first try was refused and the form corrected).
+ */
+export function useIdempotencyKeys(): (body: unknown) => string {
+  const last = useRef<{ body: string; key: string } | null>(null);
+  return (body) => {
+    const json = JSON.stringify(body);
+    if (last.current?.body !== json) last.current = { body: json, key: newIdempotencyKey() };
+    return last.current.key;
+  };
 }

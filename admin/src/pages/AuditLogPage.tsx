@@ -33,6 +33,13 @@ export function AuditLogPage() {
     { title: t.audit.time, dataIndex: 'createdAt', search: false, width: 180, renderText: formatTime },
     { title: t.audit.action, dataIndex: 'action', render: (_, row) => <Tag color="geekblue">{row.action}</Tag> },
     { title: t.audit.actorId, dataIndex: 'actorId', hideInTable: true },
+    {
+      title: t.audit.date,
+      dataIndex: 'date',
+      valueType: 'dateRange',
+      hideInTable: true,
+      search: { transform: (range: [string, string]) => ({ from: range[0], to: range[1] }) },
+    },
     { title: t.audit.actor, dataIndex: 'actor', search: false, render: (_, row) => actorText(row.actor) },
     { title: t.audit.targetKind, dataIndex: 'targetKind', hideInTable: true },
     { title: t.audit.targetId, dataIndex: 'targetId', hideInTable: true },
@@ -54,7 +61,8 @@ export function AuditLogPage() {
       <CursorTable<Entry>
         rowKey="id"
         columns={columns}
-        filters={['action', 'actorId', 'targetKind', 'targetId']}
+        filters={['action', 'actorId', 'targetKind', 'targetId', 'from', 'to']}
+        formValuesOf={({ from, to, ...rest }) => ({ ...rest, ...(from && to ? { date: [from, to] } : {}) })}
         load={(query) => callApi(routes.adminAuditLog, { query })}
       />
       <Modal open={open !== null} onCancel={() => setOpen(null)} footer={null} width={760} title={open?.action}>

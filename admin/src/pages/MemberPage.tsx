@@ -43,7 +43,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { z } from 'zod';
-import { callApi, isApiError, newIdempotencyKey } from '../api/client';
+import { callApi, isApiError } from '../api/client';
+import { useIdempotencyKeys } from '../components/actions';
 import { useStaff } from '../auth/session';
 import { MoreList } from '../components/MoreList';
 import { errorText, parseForm, placeServerError, type FieldHints } from '../components/forms';
@@ -172,7 +173,7 @@ function ActionDialog({
   const tiers = useTiers();
   const [templates, setTemplates] = useState<z.output<typeof CouponTemplateView>[]>([]);
   const id = overview.member.id;
-  const [idempotencyKey] = useState(newIdempotencyKey);
+  const keyFor = useIdempotencyKeys();
   const reasonHint = { reason: m.adjust.reasonHint };
 
   useEffect(() => {
@@ -202,7 +203,7 @@ function ActionDialog({
           const points = formatPoints(Math.abs(body.points));
           if (!(await confirmed(modal, interpolate(m.adjust.confirm, { direction, points }), body.points < 0)))
             return null;
-          const result = await callApi(routes.adjustPoints, { params: { id }, body, idempotencyKey });
+          const result = await callApi(routes.adjustPoints, { params: { id }, body, idempotencyKey: keyFor(body) });
           return interpolate(m.adjust.done, { balance: formatPoints(result.pointsBalance) });
         }}
       >
@@ -224,7 +225,7 @@ function ActionDialog({
         submit={async (values, form) => {
           const body = parseForm(form, IssueCouponBody, values, hints);
           if (!body || !(await confirmed(modal, m.coupon.confirm))) return null;
-          await callApi(routes.issueCoupon, { params: { id }, body, idempotencyKey });
+          await callApi(routes.issueCoupon, { params: { id }, body, idempotencyKey: keyFor(body) });
           return m.coupon.done;
         }}
       >

@@ -161,6 +161,10 @@ export function MembersPage() {
       rowKey="id"
       columns={columns}
       filters={FILTERS}
+      formValuesOf={({ joinedFrom, joinedTo, ...rest }) => ({
+        ...rest,
+        ...(joinedFrom && joinedTo ? { joined: [joinedFrom, joinedTo] } : {}),
+      })}
       load={(query) => callApi(routes.adminMembersList, { query: searchQuery(query) })}
       headerTitle={headquarters ? undefined : storeNames.get(staff.storeId ?? '')}
     />

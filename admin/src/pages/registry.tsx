@@ -1,5 +1,8 @@
 import {
   AuditOutlined,
+  CalendarOutlined,
+  FireOutlined,
+  ShoppingOutlined,
   ControlOutlined,
   GiftOutlined,
   QrcodeOutlined,
@@ -12,8 +15,11 @@ import {
 import { routes, type RouteContract, type StaffRole } from '@huika/shared';
 import type { ReactNode } from 'react';
 import { t } from '../i18n/zh-CN';
+import { ActivitiesPage } from './ActivitiesPage';
 import { AuditLogPage } from './AuditLogPage';
+import { CampaignsPage } from './CampaignsPage';
 import { CouponBatchesPage, CouponTemplatesPage } from './CouponsPage';
+import { GiftsPage } from './GiftsPage';
 import { MemberPage } from './MemberPage';
 import { MembersPage } from './MembersPage';
 import { RulesPage } from './RulesPage';
@@ -59,6 +65,27 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     icon: <ControlOutlined />,
     element: <RulesPage />,
     route: routes.adminProgram,
+  },
+  {
+    path: '/gifts',
+    name: t.menu.gifts,
+    icon: <ShoppingOutlined />,
+    element: <GiftsPage />,
+    route: routes.listGifts,
+  },
+  {
+    path: '/activities',
+    name: t.menu.activities,
+    icon: <CalendarOutlined />,
+    element: <ActivitiesPage />,
+    route: routes.listActivitiesAdmin,
+  },
+  {
+    path: '/campaigns',
+    name: t.menu.campaigns,
+    icon: <FireOutlined />,
+    element: <CampaignsPage />,
+    route: routes.listCampaigns,
   },
   {
     path: '/stores',

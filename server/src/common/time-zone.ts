@@ -46,3 +46,11 @@ export function isBirthdayInFuture(birthday: string, now: number, timeZone: stri
   const today = DateTime.fromMillis(now, { zone: zoneOf(timeZone) }).toISODate();
   return today !== null && birthday > today;
 }
+
+/** The first millisecond of a calendar day (YYYY-MM-DD) in the program's time zone, `plusDays` days later. */
+export function dayStartMs(day: string, timeZone: string, plusDays = 0): number {
+  return DateTime.fromISO(day, { zone: zoneOf(timeZone) })
+    .plus({ days: plusDays })
+    .startOf('day')
+    .toMillis();
+}

@@ -1,6 +1,7 @@
 import { type RouteContract, routes, staffRoutes } from '@huika/shared';
 import { RateLimiter, type RateLimitHit } from '../../src/common/rate-limit/rate-limiter';
 import { Transactions } from '../../src/common/transactions';
+import { Clock } from '../../src/common/clock';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase, type TestResponse } from './test-app';
 
@@ -335,6 +336,37 @@ describe(`staff, stores and the audit log on ${TEST_DB}`, () => {
         const bad = await call(app, 'POST', routes.adminStoresCreate.path, { token: admin.token, payload });
         expect(bad).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
       }
+    });
+
+    it("filters the audit log by the program's calendar days, both ends included", async () => {
+      const clock = app.huika.app.get(Clock);
+      const stores: Record<string, string> = {};
+      // 23:30 and 00:30 in Shanghai: the same UTC day, two calendar days of the program.
+      for (const [code, at] of [
+        ['D0309', '2026-03-09T23:30:00+08:00'],
+        ['D0310', '2026-03-10T00:30:00+08:00'],
+        ['D0311', '2026-03-11T23:59:00+08:00'],
+      ] as const) {
+        await clock.setNow(Date.parse(at));
+        const created = await call(app, 'POST', routes.adminStoresCreate.path, {
+          token: admin.token,
+          payload: { code, name: code },
+        });
+        stores[code] = (created.body as { id: string }).id;
+      }
+      await clock.reset();
+      const codesOn = async (query: string) =>
+        (await auditOf(app, admin.token, `action=store.create&${query}`))
+          .map((entry) => (entry.after as { code: string }).code)
+          .filter((code) => code.startsWith('D03'));
+      expect(await codesOn('from=2026-03-10&to=2026-03-10')).toEqual(['D0310']);
+      expect(await codesOn('from=2026-03-10&to=2026-03-11')).toEqual(['D0311', 'D0310']);
+      expect(await codesOn('from=2026-03-10')).toEqual(['D0311', 'D0310']);
+      expect(await codesOn('to=2026-03-09')).toEqual(['D0309']);
+      const backwards = await call(app, 'GET', `${routes.adminAuditLog.path}?from=2026-03-11&to=2026-03-10`, {
+        token: admin.token,
+      });
+      expect(backwards).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     });
 
     it('updates a store and audits the change with before and after', async () => {

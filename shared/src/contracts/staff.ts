@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, PaginationQuery, paginated } from './common';
+import { Id, IsoDate, IsoDateTime, PaginationQuery, paginated } from './common';
 import { defineRoute } from './route';
 
 /** Staff roles (DOMAIN §12): cashier and manager work at one store, headquarters admins at none. */
@@ -158,7 +158,10 @@ export const AuditLogQuery = IdPaginationQuery.extend({
   targetId: z.string().min(1).max(64).optional(),
   actorId: z.string().min(1).max(26).optional(),
   action: z.string().min(1).max(64).optional(),
-});
+  /** Calendar days in the program's time zone, both included. */
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+}).refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'to before from' });
 
 const ADMIN = ['admin'] as const;
 

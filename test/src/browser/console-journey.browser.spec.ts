@@ -165,6 +165,22 @@ describe(`running the program from the console (${TEST_DB})`, () => {
     await page.waitForURL(/\/admin\/audit$/);
     await page.getByLabel('动作').fill('program.update');
     await page.getByRole('button', { name: /查\s*询/ }).click();
+    await page.waitForURL(/action=program\.update/);
+    // A day range, the program's calendar days, kept in the URL: early January has no change of the rules.
+    await page.locator('.ant-picker-range input').first().click();
+    await page.keyboard.type('2026-01-01');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('2026-01-02');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await page.waitForURL(/from=2026-01-01&to=2026-01-02|to=2026-01-02.*from=2026-01-01/);
+    await page.locator('.ant-empty-description').getByText('暂无数据').waitFor();
+    await page.getByRole('button', { name: /重\s*置/ }).click();
+    await page.getByLabel('动作').fill('program.update');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await page.waitForURL(
+      (url) => url.searchParams.get('action') === 'program.update' && !url.searchParams.has('from'),
+    );
     await page.getByRole('row').filter({ hasText: 'program.update' }).first().getByText('详情').click();
     await page
       .getByRole('dialog')
@@ -221,6 +237,90 @@ describe(`running the program from the console (${TEST_DB})`, () => {
     await page.getByText('points.adjust').first().waitFor();
     await screenshot(page, 'admin-member-audit');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('headquarters keeps the gift catalog, member activities and campaigns', async () => {
+    const { context, page, errors } = await desktop();
+    await signIn(page, 'admin', 'admin-password');
+
+    await menu(page).getByText('礼品', { exact: true }).click();
+    await page.waitForURL(/\/admin\/gifts$/);
+    await page.getByRole('button', { name: '新建礼品' }).click();
+    const giftDialog = page.getByRole('dialog');
+    await giftDialog.getByLabel('礼品名称').fill('会员保温杯');
+    await giftDialog.getByLabel('礼品名称').fill('');
+    await giftDialog.getByRole('button', { name: /保\s*存/ }).click();
+    await giftDialog.locator('.ant-form-item-explain-error').getByText('请输入 1–64 个字的名称').waitFor();
+    await giftDialog.getByLabel('礼品名称').fill('会员保温杯');
+    await giftDialog.getByLabel('所需积分').fill('100');
+    await giftDialog.getByLabel('库存').fill('5');
+    await screenshot(page, 'admin-gift-form');
+    await giftDialog.getByRole('button', { name: /保\s*存/ }).click();
+    const giftRow = page.getByRole('row').filter({ hasText: '会员保温杯' });
+    await giftRow.getByText('库存紧张').waitFor();
+    await giftRow.getByText('调整库存').click();
+    const stockDialog = page.getByRole('dialog');
+    await stockDialog.getByLabel('增减数量').fill('-6');
+    await stockDialog.getByLabel('原因').fill('盘点报损');
+    await stockDialog.getByRole('button', { name: /保\s*存/ }).click();
+    await stockDialog.getByText('库存不足，无法扣减这么多').waitFor();
+    await stockDialog.getByLabel('增减数量').fill('20');
+    await stockDialog.getByRole('button', { name: /保\s*存/ }).click();
+    await giftRow.getByRole('cell', { name: '25' }).waitFor();
+    await screenshot(page, 'admin-gifts');
+
+    const activity = await api.call('createActivity', {
+      token: admin,
+      body: {
+        name: '周末插花课',
+        startsAt: '2027-01-10T14:00:00+08:00',
+        signupDeadline: '2027-01-09T20:00:00+08:00',
+        capacity: 10,
+        pointsFee: 0,
+      },
+    });
+    if (!activity.ok) throw new Error(JSON.stringify(activity.body));
+    const signed = await api.call('signUpActivity', {
+      token: atStore.token,
+      params: { id: activity.body.id },
+      idempotencyKey: 'console-signup',
+    });
+    expect(signed.ok).toBe(true);
+    await menu(page).getByText('会员活动', { exact: true }).click();
+    await page.waitForURL(/\/admin\/activities$/);
+    const activityRow = page.getByRole('row').filter({ hasText: '周末插花课' });
+    await activityRow.getByText('1 / 10').waitFor();
+    await activityRow.getByText('报名名单').click();
+    await page.getByTestId('activity-signups').getByRole('link', { name: '店内会员' }).waitFor();
+    await screenshot(page, 'admin-activity-signups');
+    await page.keyboard.press('Escape');
+
+    await menu(page).getByText('营销活动', { exact: true }).click();
+    await page.waitForURL(/\/admin\/campaigns$/);
+    await page.getByRole('button', { name: '新建营销活动' }).click();
+    const campaignDialog = page.getByRole('dialog');
+    await campaignDialog.getByLabel('活动名称').fill('元旦双倍积分');
+    await campaignDialog
+      .locator('.ant-select')
+      .filter({ has: page.locator('#campaign_kind') })
+      .click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '多倍积分' }).click();
+    await campaignDialog.getByRole('button', { name: /保\s*存/ }).click();
+    await campaignDialog.locator('.ant-form-item-explain-error').getByText('请选择开始与结束时间').waitFor();
+    await campaignDialog.getByPlaceholder('开始日期').click();
+    await page.keyboard.type('2026-12-30 00:00');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('2027-01-03 23:59');
+    await page.keyboard.press('Enter');
+    await campaignDialog.getByLabel('预算上限').fill('5000');
+    await screenshot(page, 'admin-campaign-form');
+    await campaignDialog.getByRole('button', { name: /保\s*存/ }).click();
+    const campaignRow = page.getByRole('row').filter({ hasText: '元旦双倍积分' });
+    await campaignRow.getByText('0 / 5,000').waitFor();
+    await campaignRow.getByText('未开始').waitFor();
+    await screenshot(page, 'admin-campaigns');
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
     await context.close();
   });
 

@@ -59,7 +59,8 @@ export function watchConsole(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: false });
+  // Finite CSS animations (a drawer sliding in, a dialog fading out) are run to their end first.
+  await page.screenshot({ path, fullPage: false, animations: 'disabled' });
   return path;
 }
 

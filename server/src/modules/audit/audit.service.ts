@@ -1,6 +1,14 @@
 import type { AuditLogQuery, AuditLogEntryView } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type FindOptionsWhere, LessThan } from 'typeorm';
+import {
+  Between,
+  DataSource,
+  type EntityManager,
+  type FindOptionsWhere,
+  LessThan,
+  LessThanOrEqual,
+  MoreThanOrEqual,
+} from 'typeorm';
 import type { z } from 'zod';
 import type { RequestAuth } from '../../common/auth.types';
 import { Clock } from '../../common/clock';
@@ -65,13 +73,21 @@ export class AuditService {
   }
 
   /** Newest first; the cursor is the id of the last entry seen (ULIDs sort by time). */
-  async list(query: z.output<typeof AuditLogQuery>): Promise<AuditLogPage> {
+  /** Newest first; `createdFrom` and `createdBefore` (epoch ms, the second excluded) bound the time. */
+  async list(
+    query: z.output<typeof AuditLogQuery>,
+    created: { from?: number | undefined; before?: number | undefined } = {},
+  ): Promise<AuditLogPage> {
     const where: FindOptionsWhere<AuditLogEntity> = {};
     if (query.cursor) where.id = LessThan(query.cursor.toUpperCase());
     if (query.targetKind) where.targetKind = query.targetKind;
     if (query.targetId) where.targetId = query.targetId;
     if (query.actorId) where.actorId = query.actorId;
     if (query.action) where.action = query.action;
+    if (created.from !== undefined && created.before !== undefined) {
+      where.createdAt = Between(created.from, created.before - 1);
+    } else if (created.from !== undefined) where.createdAt = MoreThanOrEqual(created.from);
+    else if (created.before !== undefined) where.createdAt = LessThanOrEqual(created.before - 1);
     const rows = await this.dataSource
       .getRepository(AuditLogEntity)
       .find({ where, order: { id: 'DESC' }, take: query.limit + 1 });

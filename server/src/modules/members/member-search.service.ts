@@ -1,10 +1,10 @@
 import type { AdminMemberList, AdminMembersQuery } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import type { StaffAuth } from '../../common/auth.types';
+import { dayStartMs } from '../../common/time-zone';
 import { PhoneVault } from '../identity/phone-vault';
 import { ProgramService } from '../program/program.service';
 import { tierOf } from '../tiers/tier.service';
@@ -45,9 +45,7 @@ export class MemberSearchService {
     const program = await this.program.get(this.dataSource.manager);
     // Calendar days are the program's (DOMAIN: the brand's time zone), "to" and "before" days excluded/included as named.
     const dayStart = (day: string | undefined, plusDays = 0) =>
-      day === undefined
-        ? undefined
-        : DateTime.fromISO(day, { zone: program.timeZone }).plus({ days: plusDays }).startOf('day').toMillis();
+      day === undefined ? undefined : dayStartMs(day, program.timeZone, plusDays);
     const parsed = query.q === undefined ? undefined : searchTermOf(query.q);
     const term = parsed?.kind === 'phone' ? { ...parsed, phoneHash: await this.vault.hash(parsed.phone) } : parsed;
     const rows = await this.members.search({
