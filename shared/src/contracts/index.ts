@@ -13,6 +13,7 @@ import { referralRoutes } from './referral';
 import type { RouteContract } from './route';
 import { serviceRoutes } from './service';
 import { staffRoutes } from './staff';
+import { statsRoutes } from './stats';
 
 export * from './activities';
 export * from './card';
@@ -30,6 +31,7 @@ export * from './referral';
 export * from './route';
 export * from './service';
 export * from './staff';
+export * from './stats';
 
 /** Every route of the API. The server serves exactly these; the OpenAPI document is made from them. */
 export const routes = {
@@ -48,6 +50,7 @@ export const routes = {
   ...giftsRoutes,
   ...activitiesRoutes,
   ...couponsRoutes,
+  ...statsRoutes,
 } satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;
