@@ -13,6 +13,7 @@ import { StaffSessionVersion1795444000000 } from './1795444000000-staff-session-
 import { ProgramVersions1795455000000 } from './1795455000000-program-versions';
 import { MemberSearch1795456000000 } from './1795456000000-member-search';
 import { MemberLastPurchaseIndex1795464000000 } from './1795464000000-member-last-purchase-index';
+import { StatsIndexes1795470000000 } from './1795470000000-stats-indexes';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ProgramVersions1795455000000,
   MemberSearch1795456000000,
   MemberLastPurchaseIndex1795464000000,
+  StatsIndexes1795470000000,
 ];
