@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  DashboardOutlined,
   GiftOutlined,
   QrcodeOutlined,
   SendOutlined,
@@ -12,6 +13,7 @@ import type { ReactNode } from 'react';
 import { t } from '../i18n/zh-CN';
 import { AuditLogPage } from './AuditLogPage';
 import { CouponBatchesPage, CouponTemplatesPage } from './CouponsPage';
+import { DashboardPage } from './DashboardPage';
 import { ScenesPage } from './ScenesPage';
 import { StaffPage, StoresPage } from './StoresPage';
 import { StoreStaffPage } from './StoreStaffPage';
@@ -31,6 +33,13 @@ const COUPONS_GROUP = { key: '/coupon', name: t.coupons.group, icon: <GiftOutlin
 const STORES_GROUP = { key: '/org', name: t.menu.stores, icon: <ShopOutlined /> };
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  {
+    path: '/dashboard',
+    name: t.dashboard.title,
+    icon: <DashboardOutlined />,
+    element: <DashboardPage />,
+    route: routes.adminStatsSummary,
+  },
   {
     path: '/stores',
     name: t.stores.title,
