@@ -36,6 +36,7 @@ import { CouponsHttpModule } from './modules/coupons/coupons-http.module';
 import { CouponsModule } from './modules/coupons/coupons.module';
 import { TiersModule } from './modules/tiers/tiers.module';
 import { StaffModule } from './modules/staff/staff.module';
+import { StatsModule } from './modules/stats/stats.module';
 import { StoresModule } from './modules/stores/stores.module';
 
 /** Infrastructure every module may inject: the DataSource, the clock, shared settings, the keys. */
@@ -88,6 +89,7 @@ export class AppModule {
         GiftsModule,
         ActivitiesModule,
         CouponsHttpModule,
+        StatsModule,
         AuthModule,
         SeedModule,
         HealthModule,

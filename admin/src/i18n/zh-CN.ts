@@ -583,6 +583,25 @@ export const zhCN = {
     validation: '提交的内容有误，请检查标红的字段',
     unknown: '操作失败：{message}',
   },
+  dashboard: {
+    title: '概览',
+    today: '今日',
+    thisMonth: '本月',
+    trend: '近 30 天',
+    store: '门店',
+    allStores: '全部门店',
+    ownStore: '本店数据',
+    newMembers: '新增会员',
+    purchases: '消费笔数',
+    sales: '销售额',
+    pointsIssued: '发放积分',
+    pointsSpent: '消耗积分',
+    couponsUsed: '用券',
+    salesNote: '销售额 = 实付金额 − 当期退款',
+    quiet: '近 30 天暂无入会和消费',
+    asOf: '数据截至 {time}，按 {zone} 时区统计',
+    refresh: '刷新',
+  },
 } as const;
 
 export type Messages = typeof zhCN;

@@ -1,6 +1,7 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { PageContainer, ProLayout, type MenuDataItem } from '@ant-design/pro-components';
 import { Avatar, Button, Dropdown, Result, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { Link, matchPath, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useSession, useStaff } from '../auth/session';
 import { t } from '../i18n/zh-CN';
@@ -38,6 +39,10 @@ export function ConsoleLayout() {
   const pages = pagesFor(staff.role);
   const home = pages.find((page) => !page.hideInMenu)?.path ?? '/';
   const current = pages.find((page) => matchPath(page.path, location.pathname));
+  // Every group starts open and stays as the user leaves it: the menu never folds itself on a navigation.
+  const [openKeys, setOpenKeys] = useState<string[]>(() => [
+    ...new Set(pages.flatMap((page) => (page.group && !page.hideInMenu ? [page.group.key] : []))),
+  ]);
 
   return (
     <ProLayout
@@ -49,7 +54,8 @@ export function ConsoleLayout() {
       siderWidth={220}
       location={{ pathname: location.pathname }}
       route={{ path: '/', routes: menuOf(pages) }}
-      menu={{ defaultOpenAll: true }}
+      openKeys={openKeys}
+      onOpenChange={(keys) => setOpenKeys(keys === false ? [] : keys)}
       token={{
         header: { colorBgHeader: '#001529', colorHeaderTitle: '#fff', colorTextMenu: '#dfe6f0' },
         sider: { colorMenuBackground: '#fff', colorTextMenuSelected: '#1f4fd8', colorBgMenuItemSelected: '#eef3ff' },

@@ -1,13 +1,14 @@
 import {
   AuditOutlined,
   CalendarOutlined,
-  FireOutlined,
-  ShoppingOutlined,
   ControlOutlined,
+  DashboardOutlined,
+  FireOutlined,
   GiftOutlined,
   QrcodeOutlined,
   SendOutlined,
   ShopOutlined,
+  ShoppingOutlined,
   TagsOutlined,
   TeamOutlined,
   UserOutlined,
@@ -19,6 +20,7 @@ import { ActivitiesPage } from './ActivitiesPage';
 import { AuditLogPage } from './AuditLogPage';
 import { CampaignsPage } from './CampaignsPage';
 import { CouponBatchesPage, CouponTemplatesPage } from './CouponsPage';
+import { DashboardPage } from './DashboardPage';
 import { GiftsPage } from './GiftsPage';
 import { MemberPage } from './MemberPage';
 import { MembersPage } from './MembersPage';
@@ -44,6 +46,13 @@ const COUPONS_GROUP = { key: '/coupon', name: t.coupons.group, icon: <GiftOutlin
 const STORES_GROUP = { key: '/org', name: t.menu.stores, icon: <ShopOutlined /> };
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  {
+    path: '/dashboard',
+    name: t.dashboard.title,
+    icon: <DashboardOutlined />,
+    element: <DashboardPage />,
+    route: routes.adminStatsSummary,
+  },
   {
     path: '/members',
     name: t.menu.members,

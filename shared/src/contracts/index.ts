@@ -14,6 +14,7 @@ import { referralRoutes } from './referral';
 import type { RouteContract } from './route';
 import { serviceRoutes } from './service';
 import { staffRoutes } from './staff';
+import { statsRoutes } from './stats';
 
 export * from './activities';
 export * from './card';
@@ -32,6 +33,7 @@ export * from './referral';
 export * from './route';
 export * from './service';
 export * from './staff';
+export * from './stats';
 
 /** Every route of the API. The server serves exactly these; the OpenAPI document is made from them. */
 export const routes = {
@@ -51,6 +53,7 @@ export const routes = {
   ...giftsRoutes,
   ...activitiesRoutes,
   ...couponsRoutes,
+  ...statsRoutes,
 } satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

@@ -1,10 +1,12 @@
 // The headquarters console in real Chromium against the real server, at a desktop size: headquarters signs in at
-// /admin/, opens a store and hires a cashier through the forms, and finds both in the audit log; a store manager
-// gets the reduced menu; a cashier is refused. Every page is photographed.
+// /admin/, reads the overview, opens a store and hires a cashier through the forms, and finds both in the audit log;
+// a store manager gets the reduced menu; a cashier is refused. Every page is photographed.
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ApiClient } from '../harness/client';
 import { TEST_DB } from '../harness/database';
 import { launchChromium, screenshot, watchConsole } from '../harness/browser';
+import { joinMemberViaApi, staffToken } from '../harness/members';
 import { type RunningServer, startServer } from '../harness/server';
 
 jest.setTimeout(120_000);
@@ -51,7 +53,13 @@ describe(`the headquarters console (${TEST_DB})`, () => {
   /** Opens a page from the menu, unfolding its group first when the group is folded. */
   async function openFromMenu(page: Page, item: string, group?: string): Promise<void> {
     const entry = menu(page).getByText(item, { exact: true });
-    if (group && !(await entry.isVisible())) await menu(page).getByText(group, { exact: true }).click();
+    // The groups open by default once the menu has rendered: only a group still folded after that is unfolded
+    // (clicking an open group would fold it).
+    const shown = await entry
+      .waitFor({ state: 'visible', timeout: 3_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (group && !shown) await menu(page).getByText(group, { exact: true }).click();
     await entry.click();
   }
 
@@ -64,12 +72,11 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await signIn(page, 'admin', 'admin-password');
     await page.getByTestId('current-staff').waitFor();
     await expect(page.title()).resolves.toContain('Huika 会员运营中心');
-    for (const item of ['门店与员工', '门店', '员工', '优惠券', '券模板', '批量发券', '入会码', '审计日志']) {
+    for (const item of ['概览', '门店与员工', '门店', '员工', '优惠券', '券模板', '批量发券', '入会码', '审计日志']) {
       await menu(page).getByText(item, { exact: true }).first().waitFor({ state: 'attached' });
     }
     await expect(menu(page).getByText('本店员工', { exact: true }).count()).resolves.toBe(0);
-    // Headquarters lands on the member list, the page it uses most.
-    expect(new URL(page.url()).pathname).toBe('/admin/members');
+    expect(new URL(page.url()).pathname).toBe('/admin/dashboard');
     await openFromMenu(page, '门店', '门店与员工');
     await page.waitForURL(/\/admin\/stores$/);
     await page.getByText('S001').waitFor();
@@ -194,11 +201,65 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await context.close();
   });
 
+  it('headquarters reads the overview: today, this month and the last 30 days, for every store or one', async () => {
+    // A member joins (no store scene) and buys ¥128 at S001, through the API as the till would post it.
+    const api = new ApiClient(server.baseUrl);
+    const member = await joinMemberViaApi(api, '概览会员');
+    const cashier = await staffToken(api, 'cashier', 'huika-demo');
+    const stores = await api.call('adminStoresList', {
+      token: await staffToken(api, 'admin', 'admin-password'),
+      query: { limit: 100 },
+    });
+    if (!stores.ok) throw new Error(`stores: ${stores.status}`);
+    const storeId = stores.body.items.find((store) => store.code === 'S001')?.id ?? '';
+    const code = await api.call('myCardCode', { token: member.token });
+    if (!code.ok) throw new Error(`card code: ${code.status}`);
+    const scan = await api.call('posScan', { token: cashier, body: { code: code.body.code } });
+    if (!scan.ok) throw new Error(`scan: ${scan.status}`);
+    const purchase = await api.call('purchase', {
+      token: cashier,
+      idempotencyKey: `dash-${suffix}`,
+      body: {
+        checkoutToken: scan.body.checkoutToken,
+        storeId,
+        receiptNo: `DASH-${suffix}`,
+        lines: [{ sku: 'A', name: '外套', unitPriceFen: 12800, quantity: 1 }],
+      },
+    });
+    if (!purchase.ok) throw new Error(`purchase: ${purchase.status} ${JSON.stringify(purchase.body)}`);
+
+    const { context, page, errors } = await desktop();
+    await signIn(page, 'admin', 'admin-password');
+    await page.waitForURL(/\/admin\/dashboard$/);
+    const figure = (period: 'today' | 'month', key: string) =>
+      page.getByTestId(`stats-${period}-${key}`).locator('.ant-statistic-content');
+    await figure('today', 'salesFen').getByText('¥128.00').waitFor();
+    await expect(figure('today', 'purchases').innerText()).resolves.toBe('1');
+    await expect(figure('today', 'newMembers').innerText()).resolves.toBe('1');
+    await expect(figure('today', 'pointsIssued').innerText()).resolves.toBe('128');
+    await expect(figure('month', 'salesFen').innerText()).resolves.toBe('¥128.00');
+    await page.locator('[data-testid="stats-chart"] canvas').first().waitFor();
+    await page.waitForTimeout(1_500); // the chart's bars grow in
+    await screenshot(page, 'admin-dashboard');
+    await page.screenshot({ path: '/tmp/dash.png' });
+
+    // One store: the member joined through no store's scene, so S001 has the purchase but not the join.
+    await page.getByTestId('stats-store').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'S001' }).click();
+    await page.waitForURL(/storeId=/);
+    await figure('today', 'newMembers').getByText('0', { exact: true }).waitFor();
+    await expect(figure('today', 'salesFen').innerText()).resolves.toBe('¥128.00');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('is still usable 1024 px wide', async () => {
     const { context, page, errors } = await desktop(1024);
     await signIn(page, 'admin', 'admin-password');
-    await page.getByTestId('current-staff').waitFor();
-    await page.goto(`${server.baseUrl}/admin/stores`, { waitUntil: 'networkidle' });
+    await page.getByTestId('stats-today').waitFor();
+    await screenshot(page, 'admin-dashboard-1024');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await openFromMenu(page, '门店', '门店与员工');
     await page.getByText('S001').waitFor();
     await screenshot(page, 'admin-stores-1024');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -211,7 +272,12 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     const { context, page, errors } = await desktop();
     await signIn(page, 'manager', 'huika-demo');
     await page.getByTestId('current-staff').getByText('店长', { exact: true }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/admin/members');
+    expect(new URL(page.url()).pathname).toBe('/admin/dashboard');
+    // The manager's overview is their own store's, with no store picker.
+    await page.getByText('本店数据').waitFor();
+    await expect(page.getByTestId('stats-store').count()).resolves.toBe(0);
+    await page.getByTestId('stats-today').waitFor();
+    await screenshot(page, 'admin-manager-dashboard');
     await openFromMenu(page, '本店员工');
     await page.getByRole('cell', { name: 'cashier', exact: true }).waitFor();
     for (const hidden of ['门店与员工', '优惠券', '入会码', '审计日志']) {

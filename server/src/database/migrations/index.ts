@@ -14,6 +14,7 @@ import { ProgramVersions1795455000000 } from './1795455000000-program-versions';
 import { MemberSearch1795456000000 } from './1795456000000-member-search';
 import { MemberLastPurchaseIndex1795464000000 } from './1795464000000-member-last-purchase-index';
 import { ActivitySignupsByActivity1795465000000 } from './1795465000000-activity-signups-by-activity';
+import { StatsIndexes1795470000000 } from './1795470000000-stats-indexes';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   MemberSearch1795456000000,
   MemberLastPurchaseIndex1795464000000,
   ActivitySignupsByActivity1795465000000,
+  StatsIndexes1795470000000,
 ];
