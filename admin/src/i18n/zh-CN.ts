@@ -361,6 +361,7 @@ export const zhCN = {
     reset: '放弃修改',
     noChange: '没有修改',
     diffTitle: '确认以下修改',
+    changes: '修改内容',
     diffIntro: '保存后所有门店从下一笔交易起按新规则执行。',
     confirmSave: '保存',
     saved: '规则已保存为 v{version}',

@@ -190,28 +190,38 @@ export function changeLabel(path: string, config: ProgramConfig): string {
   return `${section} · ${LEAF_LABEL[path] ?? parts.slice(1).join('.')}`;
 }
 
-function valueText(path: string, value: unknown): string {
+/** Names for the ids a program holds: coupon templates (join and birthday gifts) and the staff who saved a version. */
+type Names = ReadonlyMap<string, string>;
+const NO_NAMES: Names = new Map();
+
+function valueText(path: string, value: unknown, names: Names = NO_NAMES): string {
   if (value === undefined) return r.none;
   if (value === null) return r.unlimited;
   if (typeof value === 'number' && /Fen$/.test(path)) return formatFen(value);
   if (typeof value === 'boolean') return value ? t.common.yes : t.common.no;
   if (typeof value === 'string' || typeof value === 'number') return String(value);
-  if (Array.isArray(value) && value.every((item) => typeof item !== 'object')) return value.join('、') || r.none;
+  if (Array.isArray(value) && value.every((item) => typeof item !== 'object')) {
+    return value.map((item) => names.get(String(item)) ?? String(item)).join('、') || r.none;
+  }
   return JSON.stringify(value);
 }
 
-function DiffTable({ changes, config }: { changes: ProgramChange[]; config: ProgramConfig }) {
+function DiffTable({ changes, config, names }: { changes: ProgramChange[]; config: ProgramConfig; names: Names }) {
   const columns: TableColumnsType<ProgramChange> = [
     { title: r.field, dataIndex: 'path', render: (path: string) => changeLabel(path, config) },
     {
       title: r.before,
       dataIndex: 'before',
-      render: (value: unknown, change) => <Typography.Text delete>{valueText(change.path, value)}</Typography.Text>,
+      render: (value: unknown, change) => (
+        <Typography.Text delete>{valueText(change.path, value, names)}</Typography.Text>
+      ),
     },
     {
       title: r.after,
       dataIndex: 'after',
-      render: (value: unknown, change) => <Typography.Text strong>{valueText(change.path, value)}</Typography.Text>,
+      render: (value: unknown, change) => (
+        <Typography.Text strong>{valueText(change.path, value, names)}</Typography.Text>
+      ),
     },
   ];
   return <Table size="small" rowKey="path" columns={columns} dataSource={changes} pagination={false} />;
@@ -228,6 +238,20 @@ function useProgram() {
   }, []);
   useEffect(load, [load]);
   return { program, error, load };
+}
+
+/** Coupon template names and staff names by id (headquarters may read both). */
+function useNames(templates: z.output<typeof CouponTemplateView>[]): Names {
+  const [staff, setStaff] = useState<[string, string][]>([]);
+  useEffect(() => {
+    void callApi(routes.adminStaffList, { query: { limit: 100 } })
+      .then((page) => setStaff(page.items.map((member) => [member.id, member.displayName])))
+      .catch(() => undefined);
+  }, []);
+  return useMemo(
+    () => new Map([...staff, ...templates.map((template): [string, string] => [template.id, template.name])]),
+    [staff, templates],
+  );
 }
 
 function useTemplates(): z.output<typeof CouponTemplateView>[] {
@@ -366,6 +390,7 @@ function Editor({ program, onSaved, onStale }: { program: Program; onSaved: () =
   const [form] = Form.useForm();
   const { message } = App.useApp();
   const templates = useTemplates();
+  const names = useNames(templates);
   const [pending, setPending] = useState<{ config: ProgramConfig; changes: ProgramChange[] } | null>(null);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -578,7 +603,7 @@ function Editor({ program, onSaved, onStale }: { program: Program; onSaved: () =
         onCancel={() => setPending(null)}
       >
         <Typography.Paragraph type="secondary">{r.diffIntro}</Typography.Paragraph>
-        {pending && <DiffTable changes={pending.changes} config={pending.config} />}
+        {pending && <DiffTable changes={pending.changes} config={pending.config} names={names} />}
       </Modal>
     </>
   );
@@ -670,7 +695,7 @@ function Preview({ form, base }: { form: FormInstance; base: ProgramConfig }) {
   );
 }
 
-function Versions({ program }: { program: Program }) {
+function Versions({ program, names }: { program: Program; names: Names }) {
   const load = useCallback(
     (cursor: string | undefined) => callApi(routes.adminProgramVersions, { query: { limit: 20, cursor } }),
     [],
@@ -678,9 +703,14 @@ function Versions({ program }: { program: Program }) {
   const columns: TableColumnsType<z.output<typeof ProgramVersionView>> = [
     { title: 'v', dataIndex: 'version', width: 70, render: (version: number) => <Tag>{`v${version}`}</Tag> },
     { title: t.audit.time, dataIndex: 'createdAt', width: 180, render: formatTime },
-    { title: t.audit.actor, dataIndex: 'createdBy', width: 140, render: (who: string | null) => who ?? r.system },
     {
-      title: r.diffTitle,
+      title: t.audit.actor,
+      dataIndex: 'createdBy',
+      width: 140,
+      render: (who: string | null) => (who ? (names.get(who) ?? who) : r.system),
+    },
+    {
+      title: r.changes,
       dataIndex: 'diff',
       render: (diff: ProgramChange[]) =>
         diff.length === 0 ? (
@@ -689,7 +719,7 @@ function Versions({ program }: { program: Program }) {
           <ul className="huika-diff-list">
             {diff.map((change) => (
               <li key={change.path}>
-                {`${changeLabel(change.path, program.config)}：${valueText(change.path, change.before)} → ${valueText(change.path, change.after)}`}
+                {`${changeLabel(change.path, program.config)}：${valueText(change.path, change.before, names)} → ${valueText(change.path, change.after, names)}`}
               </li>
             ))}
           </ul>
@@ -702,6 +732,7 @@ function Versions({ program }: { program: Program }) {
 /** 规则: the program editor (every rule, checked by the server's schema, a diff before saving) and its history. */
 export function RulesPage() {
   const { program, error, load } = useProgram();
+  const names = useNames(useTemplates());
   if (error) {
     return (
       <Alert
@@ -719,7 +750,10 @@ export function RulesPage() {
       <Typography.Paragraph type="secondary" data-testid="program-version">
         {interpolate(r.version, { version: program.version })}
         {' · '}
-        {interpolate(r.updatedBy, { time: formatTime(program.updatedAt), who: program.updatedBy ?? r.system })}
+        {interpolate(r.updatedBy, {
+          time: formatTime(program.updatedAt),
+          who: program.updatedBy ? (names.get(program.updatedBy) ?? program.updatedBy) : r.system,
+        })}
       </Typography.Paragraph>
       <Tabs
         items={[
@@ -728,7 +762,7 @@ export function RulesPage() {
             label: r.editor,
             children: <Editor key={program.version} program={program} onSaved={load} onStale={load} />,
           },
-          { key: 'versions', label: r.versions, children: <Versions program={program} /> },
+          { key: 'versions', label: r.versions, children: <Versions program={program} names={names} /> },
         ]}
       />
     </>
