@@ -5,6 +5,7 @@ import {
   formatFen,
   formatPoints,
   IssueCouponBody,
+  EndManualTierBody,
   PointsAdjustmentBody,
   routes,
   SetTierBody,
@@ -12,6 +13,7 @@ import {
   type AuditLogEntryView,
   type CouponTemplateView,
   type CouponView,
+  type MemberActivitySignupView,
   type PointEntry,
   type PurchaseView,
   type RedemptionView,
@@ -53,7 +55,7 @@ import { interpolate, t } from '../i18n/zh-CN';
 import { TierTag, useTiers } from './MembersPage';
 
 type Overview = z.output<typeof AdminMemberOverview>;
-type Action = 'adjustPoints' | 'issueCoupon' | 'setTier' | 'editProfile' | 'reissueCard' | 'close';
+type Action = 'adjustPoints' | 'issueCoupon' | 'setTier' | 'endTier' | 'editProfile' | 'reissueCard' | 'close';
 
 const m = t.members;
 const may = (route: RouteContract, role: StaffRole) => !route.roles || route.roles.includes(role);
@@ -63,6 +65,7 @@ const ACTION_ROUTES: Record<Action | 'endSessions', RouteContract> = {
   adjustPoints: routes.adjustPoints,
   issueCoupon: routes.issueCoupon,
   setTier: routes.setMemberTier,
+  endTier: routes.endMemberTier,
   editProfile: routes.adminMembersUpdate,
   reissueCard: routes.adminMemberCardReissue,
   close: routes.adminMemberClose,
@@ -269,6 +272,24 @@ function ActionDialog({
     );
   }
 
+  if (action === 'endTier') {
+    return (
+      <ActionForm
+        title={m.actions.endTier}
+        hints={reasonHint}
+        onClose={onClose}
+        submit={async (values, form) => {
+          const body = parseForm(form, EndManualTierBody, values, reasonHint);
+          if (!body) return null;
+          const result = await callApi(routes.endMemberTier, { params: { id }, body });
+          return interpolate(m.endTierForm.done, { tier: result.tier.name });
+        }}
+      >
+        {reasonField}
+      </ActionForm>
+    );
+  }
+
   if (action === 'editProfile') {
     const headquarters = staff.role === 'admin';
     const hints = { name: m.profileForm.nameHint, birthday: m.profileForm.birthdayHint };
@@ -373,6 +394,18 @@ function Lists({ overview, reloadKey }: { overview: Overview; reloadKey: number 
       callApi(routes.adminMemberRedemptions, { params: { id }, query: { limit: 20, cursor } }),
     [id],
   );
+  const signups = useCallback(
+    (cursor: string | undefined) =>
+      callApi(routes.adminMemberActivitySignups, { params: { id }, query: { limit: 20, cursor } }),
+    [id],
+  );
+  const cardEvents = useCallback(
+    (cursor: string | undefined) =>
+      callApi(routes.adminAuditLog, {
+        query: { targetKind: 'member', targetId: id, action: 'member.card_reissue', limit: 20, cursor },
+      }),
+    [id],
+  );
   const audit = useCallback(
     (cursor: string | undefined) =>
       callApi(routes.adminAuditLog, { query: { targetKind: 'member', targetId: id, limit: 20, cursor } }),
@@ -470,6 +503,39 @@ function Lists({ overview, reloadKey }: { overview: Overview; reloadKey: number 
       ),
     },
   ];
+  const signupColumns: TableColumnsType<z.output<typeof MemberActivitySignupView>> = [
+    { title: m.time, dataIndex: 'createdAt', render: formatTime, width: 180 },
+    { title: m.activityName, dataIndex: 'activityName' },
+    { title: m.activityStarts, dataIndex: 'startsAt', render: formatTime },
+    { title: m.pointsSpent, dataIndex: 'pointsFee', align: 'right', render: formatPoints },
+    {
+      title: t.common.status,
+      dataIndex: 'status',
+      render: (status: string) => (
+        <Tag color={status === 'active' ? 'success' : undefined}>{t.activities.statuses[status] ?? status}</Tag>
+      ),
+    },
+  ];
+  const cardColumns: TableColumnsType<z.output<typeof AuditLogEntryView>> = [
+    { title: m.time, dataIndex: 'createdAt', render: formatTime, width: 180 },
+    { title: m.cardEvent, dataIndex: 'action', render: (action: string) => m.cardEvents[action] ?? action },
+    {
+      title: m.oldCardNo,
+      dataIndex: 'before',
+      render: (before: unknown) => (before as { cardNo?: string } | null)?.cardNo ?? '—',
+    },
+    {
+      title: m.newCardNo,
+      dataIndex: 'after',
+      render: (after: unknown) => (after as { cardNo?: string } | null)?.cardNo ?? '—',
+    },
+    {
+      title: m.reason,
+      dataIndex: 'after',
+      key: 'reason',
+      render: (after: unknown) => (after as { reason?: string } | null)?.reason ?? '—',
+    },
+  ];
   const tierColumns: TableColumnsType<Overview['tier']['history'][number]> = [
     { title: m.time, dataIndex: 'at', render: formatTime, width: 180 },
     { title: m.from, dataIndex: 'from' },
@@ -501,12 +567,22 @@ function Lists({ overview, reloadKey }: { overview: Overview; reloadKey: number 
       children: <MoreList load={redemptions} columns={redemptionColumns} rowKey="id" reloadKey={reloadKey} />,
     },
     {
+      key: 'activities',
+      label: m.tabs.activities,
+      children: <MoreList load={signups} columns={signupColumns} rowKey="id" reloadKey={reloadKey} />,
+    },
+    {
       key: 'tiers',
       label: m.tabs.tierHistory,
       children: <MoreList load={tierHistory} columns={tierColumns} rowKey="at" reloadKey={reloadKey} />,
     },
     ...(may(routes.adminAuditLog, staff.role)
       ? [
+          {
+            key: 'card',
+            label: m.tabs.card,
+            children: <MoreList load={cardEvents} columns={cardColumns} rowKey="id" reloadKey={reloadKey} />,
+          },
           {
             key: 'audit',
             label: m.tabs.audit,
@@ -553,8 +629,11 @@ export function MemberPage() {
   const active = member.status === 'active';
   const tierName =
     account?.tier.name ?? tiers.find((candidate) => candidate.code === member.tierCode)?.name ?? member.tierCode;
-  const actions = (['adjustPoints', 'issueCoupon', 'setTier', 'editProfile', 'reissueCard', 'close'] as const).filter(
-    (candidate) => active && may(ACTION_ROUTES[candidate], staff.role),
+  const actions = (
+    ['adjustPoints', 'issueCoupon', 'setTier', 'endTier', 'editProfile', 'reissueCard', 'close'] as const
+  ).filter(
+    (candidate) =>
+      active && may(ACTION_ROUTES[candidate], staff.role) && (candidate !== 'endTier' || tier.manualUntil !== null),
   );
   const endSessions = async () => {
     if (!(await confirmed(modal, m.endSessions.confirm, true))) return;

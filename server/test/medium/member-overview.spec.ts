@@ -131,10 +131,89 @@ describe(`a member's page for headquarters on ${TEST_DB}`, () => {
     expect(JSON.stringify(response.body)).not.toContain(pickupCode);
   });
 
+  it("lists the member's activity sign-ups, newest first", async () => {
+    const created = await harness.app.request({
+      method: 'POST',
+      url: '/api/admin/activities',
+      headers: admin,
+      payload: {
+        name: '会员茶话会',
+        startsAt: '2030-01-10T14:00:00+08:00',
+        signupDeadline: '2030-01-09T20:00:00+08:00',
+        capacity: 5,
+        pointsFee: 0,
+      },
+    });
+    expect(created.status).toBe(201);
+    const activityId = (created.body as { id: string }).id;
+    const signed = await harness.app.request({
+      method: 'POST',
+      url: `/api/activities/${activityId}/signups`,
+      headers: { ...bearer(atStore.token), 'idempotency-key': 'overview-signup' },
+    });
+    expect(signed.status).toBe(201);
+    const response = await get(`/api/admin/members/${atStore.id}/activity-signups`, manager);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      items: [{ activityId, activityName: '会员茶话会', status: 'active', pointsFee: 0, cancelledAt: null }],
+      nextCursor: null,
+    });
+    expect((await get(`/api/admin/members/${elsewhere.id}/activity-signups`, manager)).status).toBe(403);
+  });
+
+  it('sets a manual tier until a day and ends it early, back to what the member qualifies for, audited', async () => {
+    const set = await harness.app.request({
+      method: 'PUT',
+      url: `/api/admin/members/${atStore.id}/tier`,
+      headers: admin,
+      payload: { tierCode: 'gold', until: '2030-01-01T00:00:00+08:00', reason: '大客户关怀' },
+    });
+    expect(set.status).toBe(200);
+    const held = AdminMemberOverview.parse((await get(`/api/admin/members/${atStore.id}/overview`, admin)).body);
+    expect(held.member.tierCode).toBe('gold');
+    expect(held.tier.manualUntil).toBe(new Date('2030-01-01T00:00:00+08:00').toISOString());
+
+    const end = (payload: unknown) =>
+      harness.app.request({
+        method: 'POST',
+        url: `/api/admin/members/${atStore.id}/tier/end`,
+        headers: admin,
+        payload,
+      });
+    expect((await end({})).status).toBe(400);
+    const ended = await end({ reason: '活动结束' });
+    expect(ended.status).toBe(200);
+    // ¥600 spent in all, under the silver single-purchase and window thresholds of the demo ladder.
+    expect(ended.body).toMatchObject({ memberId: atStore.id, tier: { code: 'normal' } });
+    const after = AdminMemberOverview.parse((await get(`/api/admin/members/${atStore.id}/overview`, admin)).body);
+    expect(after.member.tierCode).toBe('normal');
+    expect(after.tier.manualUntil).toBeNull();
+    expect(after.tier.history.slice(0, 2)).toMatchObject([
+      { from: 'gold', to: 'normal', reason: 'manual-ended' },
+      { from: 'normal', to: 'gold', reason: 'manual' },
+    ]);
+    expect(await end({ reason: '重复' })).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    const audit = await get(
+      `/api/admin/audit-log?targetKind=member&targetId=${atStore.id}&action=member.tier.end`,
+      admin,
+    );
+    expect(audit.body).toMatchObject({ items: [{ after: { tier: 'normal', reason: '活动结束' } }] });
+    expect(
+      (
+        await harness.app.request({
+          method: 'POST',
+          url: `/api/admin/members/${atStore.id}/tier/end`,
+          headers: manager,
+          payload: { reason: '店长' },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
   it("lets a store manager read their store's members only, and refuses a cashier", async () => {
     expect((await get(`/api/admin/members/${atStore.id}/overview`, manager)).status).toBe(200);
     expect((await get(`/api/admin/members/${atStore.id}/purchases`, manager)).status).toBe(200);
-    for (const path of ['overview', 'points/entries', 'purchases', 'coupons', 'redemptions']) {
+    for (const path of ['overview', 'points/entries', 'purchases', 'coupons', 'redemptions', 'activity-signups']) {
       const refused = await get(`/api/admin/members/${elsewhere.id}/${path}`, manager);
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ code: 'FORBIDDEN' });

@@ -198,6 +198,8 @@ export const SetTierBody = z.object({
   reason: z.string().trim().min(2).max(200),
 });
 
+export const EndManualTierBody = z.object({ reason: z.string().trim().min(2).max(200) });
+
 export const EvaluateTiersBody = z.object({ asOf: IsoDateTime.optional() });
 export const EvaluateTiersResponse = z.object({
   asOf: IsoDateTime,
@@ -336,6 +338,18 @@ export const checkoutRoutes = {
       until: IsoDateTime,
     }),
     errors: ['MEMBER_NOT_FOUND'],
+  }),
+  endMemberTier: defineRoute({
+    method: 'POST',
+    path: '/api/admin/members/:id/tier/end',
+    summary: "End a manual tier now: the member's own qualification applies again (audited with the reason)",
+    tag: 'admin',
+    auth: 'staff',
+    roles: ['admin'],
+    body: EndManualTierBody,
+    status: 200,
+    response: z.object({ memberId: z.string(), tier: z.object({ code: z.string(), name: z.string() }) }),
+    errors: ['MEMBER_NOT_FOUND', 'CONFLICT'],
   }),
   devEvaluateTiers: defineRoute({
     method: 'POST',

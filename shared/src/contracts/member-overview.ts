@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PurchaseView } from './checkout';
 import { IsoDateTime, PaginationQuery, paginated } from './common';
 import { CouponView, MyCouponsQuery } from './coupons';
+import { ActivitySignupStatus } from './activities';
 import { RedemptionView } from './gifts';
 import { MeResponse, PointEntry } from './me';
 import { AdminMemberView, CloseAccountBody, SceneKind } from './members';
@@ -53,6 +54,18 @@ export const AdminMemberOverview = z.object({
       refused: z.number().int(),
     }),
   }),
+});
+
+/** One of the member's activity sign-ups, on the member's page. */
+export const MemberActivitySignupView = z.object({
+  id: z.string(),
+  activityId: z.string(),
+  activityName: z.string(),
+  startsAt: IsoDateTime,
+  status: ActivitySignupStatus,
+  pointsFee: z.number().int(),
+  createdAt: IsoDateTime,
+  cancelledAt: IsoDateTime.nullable(),
 });
 
 export const AdminReissueCardBody = z.object({
@@ -131,6 +144,18 @@ export const memberOverviewRoutes = {
     query: PaginationQuery,
     status: 200,
     response: paginated(RedemptionView),
+    errors: ['MEMBER_NOT_FOUND', 'FORBIDDEN'],
+  }),
+  adminMemberActivitySignups: defineRoute({
+    method: 'GET',
+    path: '/api/admin/members/:id/activity-signups',
+    summary: `A member's activity sign-ups, newest first, standing or cancelled. ${READ_SCOPE}`,
+    tag: 'admin',
+    auth: 'staff',
+    roles: MANAGERS_TOO,
+    query: PaginationQuery,
+    status: 200,
+    response: paginated(MemberActivitySignupView),
     errors: ['MEMBER_NOT_FOUND', 'FORBIDDEN'],
   }),
   adminMemberCardReissue: defineRoute({

@@ -117,6 +117,7 @@ export function galeraSuite(): void {
       const debits = await Promise.all(
         range(DEBITS).map((i) => adjust(i, debtor.id, -DEBIT, `galera-debit-${run}-${i}`)),
       );
+      dumpUnexpected(debits, servers);
       const debited = debits.filter((o) => answered(o, 201));
       const refused = debits.filter((o) => answered(o, 409, 'POINTS_INSUFFICIENT'));
       const retryLater = debits.filter(toldToRetry);
@@ -150,6 +151,7 @@ export function galeraSuite(): void {
           }),
         ),
       );
+      dumpUnexpected(redemptions, servers);
       const redeemed = redemptions.filter((o) => answered(o, 201));
       const outOfStock = redemptions.filter((o) => answered(o, 409, 'OUT_OF_STOCK'));
       const redeemLater = redemptions.filter(toldToRetry);
@@ -195,4 +197,20 @@ export function galeraSuite(): void {
       });
     });
   });
+}
+
+/**
+ * A 500 is a defect: print what the servers logged about it (the error and its stack are in their logs, never in
+ * the answer), so a failing run says why.
+ */
+function dumpUnexpected(outcomes: readonly Outcome[], servers: readonly RunningServer[]): void {
+  const internal = outcomes.filter((o) => answered(o, 500));
+  if (internal.length === 0) return;
+  const logged = servers.flatMap((server) =>
+    server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('unexpected error')),
+  );
+  process.stderr.write(`${internal.length} answers were 500; the servers logged:\n${logged.join('\n')}\n`);
 }

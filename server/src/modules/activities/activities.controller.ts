@@ -21,6 +21,15 @@ export class ActivitiesController {
     return this.activities.signups(id, query);
   }
 
+  @Route(routes.adminMemberActivitySignups)
+  memberSignups(
+    @Auth() staff: StaffAuth,
+    @Param('id') id: string,
+    @ValidQuery() query: z.output<typeof PaginationQuery>,
+  ) {
+    return this.activities.signupsOfMember(staff, id, query.cursor, query.limit);
+  }
+
   @Route(routes.createActivity)
   create(@Auth() staff: StaffAuth, @ValidBody() body: z.output<typeof CreateActivityBody>) {
     return this.activities.create(staff, body);

@@ -171,6 +171,35 @@ export class ActivitiesRepository {
     }));
   }
 
+  /** A member's sign-ups, newest first, with each activity's name and start. */
+  async signupsOfMember(memberId: string, before: string | undefined, limit: number) {
+    const rows = (await this.dataSource.query(
+      `SELECT s.id, s.activity_id, a.name, a.starts_at, s.status, s.points_fee, s.created_at, s.cancelled_at
+       FROM activity_signups s JOIN activities a ON a.id = s.activity_id
+       WHERE s.member_id = ?${before ? ' AND s.id < ?' : ''} ORDER BY s.id DESC LIMIT ${Math.trunc(limit)}`,
+      before ? [memberId, before.toUpperCase()] : [memberId],
+    )) as {
+      id: string;
+      activity_id: string;
+      name: string;
+      starts_at: number | string;
+      status: 'active' | 'cancelled';
+      points_fee: number | string;
+      created_at: number | string;
+      cancelled_at: number | string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      activityId: r.activity_id,
+      activityName: r.name,
+      startsAt: Number(r.starts_at),
+      status: r.status,
+      pointsFee: Number(r.points_fee),
+      createdAt: Number(r.created_at),
+      cancelledAt: r.cancelled_at === null ? null : Number(r.cancelled_at),
+    }));
+  }
+
   async insertActivity(tx: EntityManager, a: ActivityRow): Promise<void> {
     await execute(tx, `INSERT INTO activities (${ACTIVITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       a.id,

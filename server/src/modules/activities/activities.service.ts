@@ -3,6 +3,7 @@ import type {
   ActivityMemberView,
   ActivitySignupAdminView,
   CreateActivityBody,
+  MemberActivitySignupView,
   UpdateActivityBody,
 } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
@@ -80,6 +81,28 @@ export class ActivitiesService {
         cancelledAt: row.cancelledAt === null ? null : new Date(row.cancelledAt).toISOString(),
       })),
       nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+    };
+  }
+
+  /** A member's sign-ups for the console (the caller's read scope is checked by MeService.readAsStaff). */
+  async signupsOfMember(
+    staff: StaffAuth,
+    memberId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<z.output<typeof MemberActivitySignupView>>> {
+    await this.me.readAsStaff(staff, memberId);
+    const rows = await this.repository.signupsOfMember(memberId, cursor, limit + 1);
+    const page = rows.slice(0, limit);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      items: page.map((row) => ({
+        ...row,
+        startsAt: iso(row.startsAt),
+        createdAt: iso(row.createdAt),
+        cancelledAt: row.cancelledAt === null ? null : iso(row.cancelledAt),
+      })),
+      nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
     };
   }
 

@@ -1,4 +1,5 @@
 import {
+  EndManualTierBody,
   EvaluateTiersBody,
   PaginationQuery,
   PurchaseBody,
@@ -79,6 +80,15 @@ export class CheckoutController {
   @Route(routes.setMemberTier)
   setTier(@Auth() staff: StaffAuth, @Param('id') memberId: string, @ValidBody() body: z.output<typeof SetTierBody>) {
     return this.tiers.setManual(staff.staffId, memberId, body.tierCode, Date.parse(body.until), body.reason);
+  }
+
+  @Route(routes.endMemberTier)
+  endTier(
+    @Auth() staff: StaffAuth,
+    @Param('id') memberId: string,
+    @ValidBody() body: z.output<typeof EndManualTierBody>,
+  ) {
+    return this.tiers.endManual(staff.staffId, memberId, body.reason);
   }
 
   @Route(routes.devEvaluateTiers)

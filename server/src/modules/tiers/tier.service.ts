@@ -209,6 +209,40 @@ export class TierService {
     });
   }
 
+  /** Headquarters ends a manual tier before its date: the tier the member qualifies for applies from now. */
+  async endManual(staffId: string, memberId: string, reason: string) {
+    return this.transactions.run(async (tx) => {
+      const program = await this.program.get(tx);
+      const rows = await select<{ tier_code: string; tier_manual_until: number | string | null }>(
+        tx,
+        "SELECT tier_code, tier_manual_until FROM members WHERE id = ? AND status = 'active'",
+        [memberId],
+      );
+      const row = rows[0];
+      if (!row) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
+      if (row.tier_manual_until === null) throw new AppError('CONFLICT', 'the member holds no manual tier');
+      const now = this.clock.now();
+      const qualified = qualifiedTier(program, await this.facts(tx, program, memberId, now, null));
+      await this.repository.setTier(tx, {
+        memberId,
+        from: row.tier_code,
+        to: qualified.code,
+        reason: 'manual-ended',
+        refId: null,
+        actorId: staffId,
+        now,
+      });
+      await this.audit.record(tx, {
+        actor: { kind: 'staff', id: staffId },
+        action: 'member.tier.end',
+        target: { kind: 'member', id: memberId },
+        before: { tier: row.tier_code, until: new Date(Number(row.tier_manual_until)).toISOString() },
+        after: { tier: qualified.code, reason },
+      });
+      return { memberId, tier: { code: qualified.code, name: qualified.name } };
+    });
+  }
+
   /**
    * The period-end evaluation (`huika evaluate-tiers`). Periods are calendar months in the program's
    * time zone; a member is reviewed once per period, so a second run in the same period changes
