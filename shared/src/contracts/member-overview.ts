@@ -162,7 +162,7 @@ export const memberOverviewRoutes = {
     method: 'POST',
     path: '/api/admin/members/:id/card/reissue',
     summary:
-      "Reissue a member's card at headquarters (a lost phone): a new card number, the old card's codes and every member session end; audited",
+      "Reissue a member's card for a lost phone, by headquarters: a new card number, the old card's codes and every member session end; audited",
     tag: 'admin',
     auth: 'staff',
     roles: ['admin'],
