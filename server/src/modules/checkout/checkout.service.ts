@@ -82,12 +82,15 @@ export class CheckoutService {
     const { memberId, cardCodeHash } = await this.checkoutTokens.verify(body.checkoutToken, staff);
     refuseManualSpending(cardCodeHash !== null, body);
     return this.transactions.run(async (tx) => {
-      const [program, member, running] = await together([
+      const [program, atTill, running] = await together([
         this.program.get(tx),
         this.repository.memberAtTill(tx, memberId),
         this.campaigns.runningAt(tx, this.clock.now()),
       ]);
-      this.assertUsable(program, member);
+      this.assertUsable(program, atTill);
+      // A manual tier past its end is priced as the purchase will end it: at the member's own qualification.
+      const tier = await this.tiers.applying(tx, program, atTill, running.at);
+      const member = { ...atTill, tierCode: tier.code };
       const { pricing, coupons } = await this.price(tx, program, member, staff.storeId, body, running);
       return { ...pricingView(pricing), coupons: coupons.map(couponLine) };
     });
@@ -109,7 +112,7 @@ export class CheckoutService {
         // same round trip: they are read for the program as last seen, and read again after the purchase is
         // written if the program turns out to have changed.
         const seen = this.program.lastSeen();
-        const [, , program, member, running, tierFacts] = await together([
+        const [, , program, atTill, running, tierFacts] = await together([
           this.staffSessions.requireCurrent(tx, staff),
           this.repository.storeExists(tx, body.storeId).then((exists) => {
             if (!exists) throw new AppError('VALIDATION_FAILED', 'no such store');
@@ -120,7 +123,11 @@ export class CheckoutService {
           seen ? this.tiers.factsBefore(tx, seen, memberId, now) : Promise.resolve(null),
         ]);
         refuseManualSpending(cardCodeHash !== null, body);
-        this.assertUsable(program, member);
+        this.assertUsable(program, atTill);
+        const purchaseId = newId();
+        // A manual tier past its end ends here, in the purchase's transaction (before the monthly batch would):
+        // the purchase is priced, and its tier counted, at the member's own qualification (DOMAIN §7).
+        const member = await this.tiers.endManualIfOver(tx, program, atTill, now, purchaseId);
         // A campaign's budget is spent atomically; one that ran out since the reads is priced without, and
         // the next best campaign (if any) must then have budget of its own.
         const excluded = new Set<string>();
@@ -133,7 +140,6 @@ export class CheckoutService {
           priced = await this.price(tx, program, member, body.storeId, body, running, excluded);
         }
         const { pricing, coupons } = priced;
-        const purchaseId = newId();
         const postings = {
           earn: pricing.pointsEarned > 0 ? newId() : null,
           spend: pricing.pointsSpent > 0 ? newId() : null,
