@@ -1,6 +1,14 @@
 import fc from 'fast-check';
-import { type BasketLine, priceBasket, type PricingInput, PricingError, refundShare } from './pricing';
-import { defaultProgramConfig, type Tier } from './program';
+import {
+  type ActiveCampaign,
+  type BasketLine,
+  earnedPoints,
+  priceBasket,
+  type PricingInput,
+  PricingError,
+  refundShare,
+} from './pricing';
+import { defaultProgramConfig, type ProgramConfig, type Tier } from './program';
 
 const program = defaultProgramConfig();
 const tier = (code: string): Tier => {
@@ -219,6 +227,99 @@ describe('pricing properties', () => {
           const rest = quantity - refunded;
           if (rest > 0) total += refundShare(amount, quantity, refunded, rest);
           expect(total).toBe(amount);
+        },
+      ),
+    );
+  });
+});
+
+describe('points campaigns within their budgets (DOMAIN §8)', () => {
+  const entry = tier('normal');
+  const silver = { ...entry, code: 'silver', pointsMultiplier: 1.5 };
+  const double = (id: string, pointsBudgetLeft: number | null): ActiveCampaign => ({
+    id,
+    name: id,
+    discountPercent: null,
+    pointsMultiplierHundredths: 200,
+    pointsBudgetLeft,
+  });
+  const earning = (base: number, campaigns: ActiveCampaign[], tier: Tier = entry, over: Partial<ProgramConfig> = {}) =>
+    earnedPoints(base, { tier, program: { ...program, ...over }, isBirthday: false, campaigns, earnedToday: 0 });
+
+  it('a campaign gives the points earned with it minus those without it, all of it within the budget', () => {
+    expect(earning(100, [double('c', null)])).toEqual({
+      pointsEarned: 200,
+      campaignPoints: [{ campaignId: 'c', points: 100 }],
+    });
+    expect(earning(100, [double('c', 100)]).campaignPoints).toEqual([{ campaignId: 'c', points: 100 }]);
+    // Over a 1.5x tier, double points add 50 of the 200.
+    expect(earning(100, [double('c', 1000)], silver)).toEqual({
+      pointsEarned: 200,
+      campaignPoints: [{ campaignId: 'c', points: 50 }],
+    });
+  });
+
+  it('gives only what is left of the budget, and no less than the other multipliers give', () => {
+    expect(earning(100, [double('c', 30)])).toEqual({
+      pointsEarned: 130,
+      campaignPoints: [{ campaignId: 'c', points: 30 }],
+    });
+    expect(earning(100, [double('c', 30)], silver)).toEqual({
+      pointsEarned: 180,
+      campaignPoints: [{ campaignId: 'c', points: 30 }],
+    });
+    expect(earning(100, [double('c', 0)])).toEqual({ pointsEarned: 100, campaignPoints: [] });
+  });
+
+  it('measures the extra after the per-order cap', () => {
+    const capped = { earning: { ...program.earning, perOrderCap: 150 } };
+    expect(earning(100, [double('c', 1000)], entry, capped)).toEqual({
+      pointsEarned: 150,
+      campaignPoints: [{ campaignId: 'c', points: 50 }],
+    });
+  });
+
+  it('counts a campaign without a cap first: a capped one pays only for what it adds on top', () => {
+    const triple: ActiveCampaign = { ...double('t', 5), pointsMultiplierHundredths: 300 };
+    // Highest wins: the uncapped double gives 100; the triple adds 100 more, of which its budget pays 5.
+    expect(earning(100, [triple, double('d', null)])).toEqual({
+      pointsEarned: 205,
+      campaignPoints: [
+        { campaignId: 'd', points: 100 },
+        { campaignId: 't', points: 5 },
+      ],
+    });
+  });
+
+  it('the parts always add up: base points plus every campaign share, never more than without budgets', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.array(fc.tuple(fc.integer({ min: 101, max: 500 }), fc.option(fc.integer({ min: 0, max: 5_000 }))), {
+          maxLength: 4,
+        }),
+        fc.boolean(),
+        (base, specs, stack) => {
+          const campaigns = specs.map(([hundredths, left], i) => ({
+            ...double(`c${i}`, left),
+            pointsMultiplierHundredths: hundredths,
+          }));
+          const over = { earning: { ...program.earning, stackMultipliers: stack } };
+          const limited = earning(base, campaigns, entry, over);
+          const unlimited = earning(
+            base,
+            campaigns.map((c) => ({ ...c, pointsBudgetLeft: null })),
+            entry,
+            over,
+          );
+          const without = earning(base, [], entry, over).pointsEarned;
+          const shares = limited.campaignPoints.reduce((sum, c) => sum + c.points, 0);
+          expect(limited.pointsEarned).toBe(without + shares);
+          expect(limited.pointsEarned).toBeLessThanOrEqual(unlimited.pointsEarned);
+          for (const share of limited.campaignPoints) {
+            const left = campaigns.find((c) => c.id === share.campaignId)?.pointsBudgetLeft;
+            if (left !== null && left !== undefined) expect(share.points).toBeLessThanOrEqual(left);
+          }
         },
       ),
     );

@@ -29,6 +29,14 @@ export interface ActiveCampaign {
   discountPercent: number | null;
   /** Points multiplier in whole hundredths (200 = double points); null when the campaign gives no extra points. */
   pointsMultiplierHundredths: number | null;
+  /** Extra points a points campaign's budget has left to give; null or absent for no cap. */
+  pointsBudgetLeft?: number | null | undefined;
+}
+
+/** The extra points one points campaign gave in a purchase: what its budget spends. */
+export interface CampaignPoints {
+  campaignId: string;
+  points: number;
 }
 
 /** What a coupon takes off, computed by the coupon engine; the seam where coupons plug in. */
@@ -85,6 +93,8 @@ export interface PricingResult {
   paidFen: number;
   pointsSpent: number;
   pointsEarned: number;
+  /** What each points campaign added to `pointsEarned` (only those that added any): what their budgets spend. */
+  campaignPoints: CampaignPoints[];
   discount: { source: DiscountSource | null; percent: number; campaignId: string | null };
   /**
    * The multiplier applied: `factors` in whole hundredths (one per source, multiplied together), and `value`,
@@ -155,6 +165,51 @@ export function earningMultiplier(
     factors,
     sources: chosen.map((c) => c.source),
   };
+}
+
+/**
+ * The points `base` earns with the multipliers, within the per-order and daily caps, and what each points campaign
+ * gave of them. A campaign gives the points earned with it minus those earned without it, and a campaign with a
+ * budget (DOMAIN §8: "extra points it may give away in all") gives at most what is left of it: the member then
+ * earns the rest of the extra only as far as the budget goes, never more than the cap, and at least what the
+ * other multipliers give. Campaigns without a cap count first, then those with the most left, so a budget pays
+ * only for what its campaign adds on top of the ones before it; the parts add up to the points earned.
+ */
+export function earnedPoints(
+  base: number,
+  input: Pick<PricingInput, 'tier' | 'program' | 'isBirthday' | 'campaigns' | 'earnedToday'>,
+): { pointsEarned: number; campaignPoints: CampaignPoints[] } {
+  const { tier, program } = input;
+  const earnedWith = (campaigns: ActiveCampaign[]) => {
+    // Integer arithmetic, rounded down once (multiplyPoints). Stacked multipliers could take a basket at its
+    // bound past a safe integer: no order earns more than this.
+    const multiplied = multiplyPoints(base, earningMultiplier(tier, program, input.isBirthday, campaigns).factors);
+    let points = multiplied > BigInt(MAX_POINTS_PER_ORDER) ? MAX_POINTS_PER_ORDER : Number(multiplied);
+    if (program.earning.perOrderCap !== null) points = Math.min(points, program.earning.perOrderCap);
+    if (program.earning.dailyCap !== null) {
+      points = Math.max(0, Math.min(points, program.earning.dailyCap - input.earnedToday));
+    }
+    return points;
+  };
+  const left = (c: ActiveCampaign) => c.pointsBudgetLeft ?? Number.POSITIVE_INFINITY;
+  const ordered = input.campaigns
+    .filter((c) => c.pointsMultiplierHundredths !== null)
+    .sort((a, b) => left(b) - left(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let pointsEarned = earnedWith([]);
+  let before = pointsEarned;
+  const counted: ActiveCampaign[] = [];
+  const campaignPoints: CampaignPoints[] = [];
+  for (const campaign of ordered) {
+    counted.push(campaign);
+    const withIt = earnedWith(counted);
+    const given = Math.max(0, Math.min(withIt - before, left(campaign)));
+    before = withIt;
+    if (given > 0) {
+      pointsEarned += given;
+      campaignPoints.push({ campaignId: campaign.id, points: given });
+    }
+  }
+  return { pointsEarned, campaignPoints };
 }
 
 function validate(lines: BasketLine[], pointsToUse: number, payWithBalanceFen: number): void {
@@ -243,14 +298,7 @@ export function priceBasket(input: PricingInput): PricingResult {
   const multiplier = earningMultiplier(tier, program, input.isBirthday, input.campaigns);
   const eligiblePaid = lines.reduce((sum, line, i) => sum + (isEligible(line) ? (linePaid[i] ?? 0) : 0), 0);
   const base = Math.floor((eligiblePaid * program.earning.pointsPerYuan) / 100);
-  // Integer arithmetic, rounded down once (multiplyPoints). Stacked multipliers could take a basket at its
-  // bound past a safe integer: no order earns more than this.
-  const multiplied = multiplyPoints(base, multiplier.factors);
-  let pointsEarned = multiplied > BigInt(MAX_POINTS_PER_ORDER) ? MAX_POINTS_PER_ORDER : Number(multiplied);
-  if (program.earning.perOrderCap !== null) pointsEarned = Math.min(pointsEarned, program.earning.perOrderCap);
-  if (program.earning.dailyCap !== null) {
-    pointsEarned = Math.max(0, Math.min(pointsEarned, program.earning.dailyCap - input.earnedToday));
-  }
+  const { pointsEarned, campaignPoints } = earnedPoints(base, input);
   const linePoints = prorate(
     pointsEarned,
     lines.map((line, i) => (isEligible(line) ? (linePaid[i] ?? 0) : 0)),
@@ -276,6 +324,7 @@ export function priceBasket(input: PricingInput): PricingResult {
     paidFen: dueAfterPoints,
     pointsSpent,
     pointsEarned,
+    campaignPoints,
     discount,
     multiplier,
     pointsClamped,

@@ -1,5 +1,5 @@
 import { defaultProgramConfig } from './program';
-import { nextTierProgress, qualifiedTier, type TierFacts } from './tiers';
+import { manualTierEnded, nextTierProgress, qualifiedTier, type TierFacts } from './tiers';
 
 const program = defaultProgramConfig();
 const none: TierFacts = {
@@ -44,5 +44,15 @@ describe('tier qualification (DOMAIN §7)', () => {
     });
     expect(nextTierProgress(program, normal, none)?.spendNeededFen).toBe(100000);
     expect(nextTierProgress(program, program.tiers.ladder[3]!, none)).toBeNull();
+  });
+});
+
+describe('manual tiers (DOMAIN §7)', () => {
+  it('end at their date: in force before it, over at and after it; no date is no manual tier', () => {
+    const until = Date.parse('2026-07-01T00:00:00+08:00');
+    expect(manualTierEnded(until, until - 1)).toBe(false);
+    expect(manualTierEnded(until, until)).toBe(true);
+    expect(manualTierEnded(until, until + 86_400_000)).toBe(true);
+    expect(manualTierEnded(null, until)).toBe(false);
   });
 });

@@ -38,6 +38,14 @@ export function sortedLadder(program: ProgramConfig): Tier[] {
   return [...program.tiers.ladder].sort((a, b) => a.rank - b.rank);
 }
 
+/**
+ * A manual tier set by headquarters lasts until its end and not a moment longer (DOMAIN §7: "audited and
+ * expires; it does not silently become a floor"): from `manualUntil` on, the member's own qualification applies.
+ */
+export function manualTierEnded(manualUntil: number | null, at: number): boolean {
+  return manualUntil !== null && manualUntil <= at;
+}
+
 /** The highest tier the facts qualify for. */
 export function qualifiedTier(program: ProgramConfig, facts: TierFacts): Tier {
   const ladder = sortedLadder(program);

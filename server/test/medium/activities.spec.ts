@@ -322,4 +322,50 @@ describe(`member activities on ${TEST_DB}`, () => {
       await clock.setNow(NOW);
     }
   });
+
+  it('deactivated after its deadline, an activity gives every sign-up its points back, once', async () => {
+    const id = await createActivity({ capacity: 10, pointsFee: 30, deadlineInHours: 2 });
+    const hal = await member(100);
+    const ivy = await member(100);
+    const jon = await member(100);
+    for (const who of [hal, ivy, jon]) expect((await signUp(who, id)).status).toBe(201);
+    expect((await cancel(jon, id)).status).toBe(200);
+    const deactivate = () =>
+      app.request({
+        method: 'PATCH',
+        url: `/api/admin/activities/${id}`,
+        headers: auth(admin),
+        payload: { active: false },
+      });
+    try {
+      await clock.setNow(NOW + 2 * HOUR + 60_000);
+      expect((await deactivate()).status).toBe(200);
+      expect([await balanceOf(hal.id), await balanceOf(ivy.id), await balanceOf(jon.id)]).toEqual([100, 100, 100]);
+      expect(await takenOf(id)).toBe(0);
+      const statuses = (await app.huika.dataSource.query(
+        'SELECT status, restore_posting_id FROM activity_signups WHERE activity_id = ? ORDER BY id',
+        [id],
+      )) as { status: string; restore_posting_id: string | null }[];
+      expect(statuses).toHaveLength(3);
+      expect(statuses.every((s) => s.status === 'cancelled' && s.restore_posting_id !== null)).toBe(true);
+      // One restore posting per sign-up: jon's own cancellation and the two the deactivation made.
+      const restores = () =>
+        scalar(
+          app.huika.dataSource,
+          `SELECT COUNT(*) FROM point_postings WHERE kind = 'restore' AND ref_type = 'activity'
+           AND ref_id IN (SELECT id FROM activity_signups WHERE activity_id = ?)`,
+          [id],
+        );
+      expect(await restores()).toBe(3);
+
+      // Repeated, it finds nothing left to refund.
+      expect((await deactivate()).status).toBe(200);
+      expect(await restores()).toBe(3);
+      expect([await balanceOf(hal.id), await balanceOf(ivy.id)]).toEqual([100, 100]);
+      expect(await takenOf(id)).toBe(0);
+      await expectBooksBalanced();
+    } finally {
+      await clock.setNow(NOW);
+    }
+  });
 });

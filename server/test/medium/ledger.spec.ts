@@ -382,6 +382,35 @@ describe(`points ledger on ${TEST_DB}`, () => {
       );
       await expectBooksBalanced();
     });
+    it('lists as expiring in GET /api/me only the points that are spendable, not the pending ones', async () => {
+      await setPendingDays(7);
+      const start = Date.parse('2026-06-01T10:00:00+08:00');
+      await clock.setNow(start);
+      const member = await insertMember(app.huika.dataSource);
+      await transactions.run((tx) => ledger.earn(tx, ref(member.id), 100, { source: 'purchase' }));
+      await transactions.run((tx) => ledger.earn(tx, ref(member.id, 'adjustment'), 40, { source: 'adjustment' }));
+      const token = await memberToken(app, member);
+      const points = async () =>
+        (
+          (await app.request({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } }))
+            .body as { points: { balance: number; pending: number; expiring: { points: number }[] } }
+        ).points;
+      // Both lots expire at the end of 2026; only the 40 can be spent, so only they are "expiring".
+      expect(await points()).toEqual({
+        balance: 40,
+        pending: 100,
+        expiring: [{ points: 40, expiresAt: '2026-12-31T16:00:00.000Z' }],
+      });
+
+      await clock.setNow(start + 7 * DAY + 60_000);
+      await app.huika.app.get(PointsService).releaseAll();
+      expect(await points()).toEqual({
+        balance: 140,
+        pending: 0,
+        expiring: [{ points: 140, expiresAt: '2026-12-31T16:00:00.000Z' }],
+      });
+      await expectBooksBalanced();
+    });
   });
 
   describe('reconcile', () => {

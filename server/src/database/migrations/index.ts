@@ -15,6 +15,7 @@ import { MemberSearch1795456000000 } from './1795456000000-member-search';
 import { MemberLastPurchaseIndex1795464000000 } from './1795464000000-member-last-purchase-index';
 import { ActivitySignupsByActivity1795465000000 } from './1795465000000-activity-signups-by-activity';
 import { StatsIndexes1795470000000 } from './1795470000000-stats-indexes';
+import { CampaignBudgetSpends1795480000000 } from './1795480000000-campaign-budget-spends';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   MemberLastPurchaseIndex1795464000000,
   ActivitySignupsByActivity1795465000000,
   StatsIndexes1795470000000,
+  CampaignBudgetSpends1795480000000,
 ];

@@ -259,6 +259,15 @@ export class ActivitiesRepository {
     await execute(tx, 'UPDATE activities SET taken = taken - 1 WHERE id = ? AND taken > 0', [id]);
   }
 
+  /** Frees `count` seats at once (the sign-ups of a withdrawn activity). */
+  async releaseSeats(tx: EntityManager, id: string, count: number): Promise<void> {
+    await execute(tx, 'UPDATE activities SET taken = CASE WHEN taken > ? THEN taken - ? ELSE 0 END WHERE id = ?', [
+      count,
+      count,
+      id,
+    ]);
+  }
+
   /** Inserts a standing sign-up; false when the member has one for this activity already (the unique seat key). */
   async insertSignup(tx: EntityManager, s: SignupRow & { now: number }): Promise<boolean> {
     try {
@@ -285,6 +294,28 @@ export class ActivitiesRepository {
     return row
       ? { id: row.id, activityId, memberId, pointsFee: Number(row.points_fee), spendPostingId: row.spend_posting_id }
       : null;
+  }
+
+  /** Every standing sign-up of the activity, locked (MySQL: `FOR UPDATE`), oldest first. */
+  async standingSignupsOf(tx: EntityManager, activityId: string): Promise<SignupRow[]> {
+    const rows = await select<{
+      id: string;
+      member_id: string;
+      points_fee: number | string;
+      spend_posting_id: string | null;
+    }>(
+      tx,
+      `SELECT id, member_id, points_fee, spend_posting_id FROM activity_signups
+       WHERE activity_id = ? AND status = 'active' ORDER BY id${this.forUpdate}`,
+      [activityId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      activityId,
+      memberId: row.member_id,
+      pointsFee: Number(row.points_fee),
+      spendPostingId: row.spend_posting_id,
+    }));
   }
 
   /** Which of these activities the member holds a standing sign-up for. */

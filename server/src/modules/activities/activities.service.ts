@@ -7,6 +7,7 @@ import type {
   UpdateActivityBody,
 } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import type { MemberAuth, StaffAuth } from '../../common/auth.types';
@@ -163,6 +164,8 @@ export class ActivitiesService {
         });
       }
       await this.repository.updateActivity(tx, id, fields, this.clock.now());
+      // A withdrawn activity takes nobody: whatever the deadline, every standing sign-up gets its fee back.
+      if (body.active === false) await this.refundEverySignup(tx, staff, before);
       const after = (await this.repository.activity(tx, id)) as ActivityRow;
       await this.audit.record(tx, {
         actor: { kind: 'staff', id: staff.staffId },
@@ -314,6 +317,41 @@ export class ActivitiesService {
         };
       },
     );
+  }
+
+  /**
+   * Cancels every standing sign-up of a withdrawn activity, each with a `restore` posting of its fee, in the
+   * caller's transaction; the seats go last. Repeated, it finds none standing and does nothing.
+   */
+  private async refundEverySignup(tx: EntityManager, staff: StaffAuth, activity: ActivityRow): Promise<void> {
+    const now = this.clock.now();
+    const standing = await this.repository.standingSignupsOf(tx, activity.id);
+    let cancelled = 0;
+    let points = 0;
+    for (const signup of standing) {
+      if (!(await this.repository.cancelSignup(tx, signup.id, now))) continue;
+      cancelled += 1;
+      if (signup.pointsFee > 0 && signup.spendPostingId) {
+        const ref = {
+          memberId: signup.memberId,
+          refType: 'activity' as const,
+          refId: signup.id,
+          actor: { kind: 'staff' as const, id: staff.staffId },
+          memo: activity.name,
+        };
+        const restored = await this.ledger.restore(tx, ref, signup.pointsFee, signup.spendPostingId);
+        await this.repository.setRestorePosting(tx, signup.id, restored.postingId);
+        points += signup.pointsFee;
+      }
+    }
+    if (cancelled === 0) return;
+    await this.repository.releaseSeats(tx, activity.id, cancelled);
+    await this.audit.record(tx, {
+      actor: { kind: 'staff', id: staff.staffId },
+      action: 'activity.signups.refund',
+      target: { kind: 'activity', id: activity.id },
+      after: { cancelled, pointsRefunded: points },
+    });
   }
 
   private closed(code: 'SIGNUP_CLOSED' | 'CANCELLATION_CLOSED', activity: ActivityRow): AppError {

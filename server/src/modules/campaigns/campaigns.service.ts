@@ -3,7 +3,9 @@ import {
   type CampaignBody,
   type CampaignPatch,
   multiplierHundredths,
+  type PricingResult,
   type ProgramConfig,
+  refundShare,
 } from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -11,28 +13,10 @@ import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
-import { execute, select, Transactions } from '../../common/transactions';
+import { Transactions } from '../../common/transactions';
 import { AuditService } from '../audit/audit.service';
 import { localDate } from '../checkout/calendar';
-
-interface CampaignRow {
-  id: string;
-  name: string;
-  kind: 'discount' | 'doublePoints';
-  discount_percent: number | string | null;
-  points_multiplier: number | string | null;
-  starts_at: number | string;
-  ends_at: number | string;
-  days_of_month: string | null;
-  tiers: string | null;
-  store_ids: string | null;
-  budget_cap: number | string | null;
-  budget_used: number | string;
-  active: number | boolean;
-}
-
-const COLUMNS =
-  'id, name, kind, discount_percent, points_multiplier, starts_at, ends_at, days_of_month, tiers, store_ids, budget_cap, budget_used, active';
+import { type BudgetSpend, type CampaignRow, CampaignsRepository } from './campaigns.repository';
 
 function view(row: CampaignRow) {
   const list = (value: string | null) => (value === null ? null : (JSON.parse(value) as never[]));
@@ -59,14 +43,27 @@ export interface RunningCampaigns {
   campaigns: ReturnType<typeof view>[];
 }
 
+/** What a refund takes back of a purchase, for the campaign budgets it spent. */
+export interface RefundedShare {
+  /** The discount the refunded units had (each line's share of its discount). */
+  discountFen: number;
+  /** The points the purchase earned, the points earlier refunds reversed, and what this one reversed. */
+  pointsEarned: number;
+  pointsReversedBefore: number;
+  pointsReversed: number;
+}
+
 /**
  * Campaigns (DOMAIN §8): a discount or a points multiplier with a time window, an audience (tiers,
- * stores) and a budget cap. The budget is spent by an atomic conditional UPDATE in the purchase's
- * transaction, so concurrent purchases can never overspend it.
+ * stores) and a budget cap. A discount campaign's budget counts the fen it took off, a points campaign's the
+ * extra points it gave (points earned with it minus without it). Budgets are spent by atomic conditional
+ * UPDATEs in the purchase's transaction, so concurrent purchases can never overspend them, and a refund gives
+ * back its share of what the purchase spent.
  */
 @Injectable()
 export class CampaignsService {
   constructor(
+    private readonly repository: CampaignsRepository,
     @Inject(Transactions) private readonly transactions: Transactions,
     @Inject(Clock) private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -74,13 +71,7 @@ export class CampaignsService {
 
   /** The campaigns running at `at` with budget left; `applicable` narrows them to one purchase. */
   async runningAt(tx: EntityManager, at: number): Promise<RunningCampaigns> {
-    const rows = await select<CampaignRow>(
-      tx,
-      `SELECT ${COLUMNS} FROM campaigns WHERE active = 1 AND starts_at <= ? AND ends_at > ?
-       AND (budget_cap IS NULL OR budget_used < budget_cap)`,
-      [at, at],
-    );
-    return { at, campaigns: rows.map(view) };
+    return { at, campaigns: (await this.repository.running(tx, at)).map(view) };
   }
 
   /** Of the running campaigns, those for this store and tier on this day (in the program's time zone). */
@@ -103,26 +94,78 @@ export class CampaignsService {
         discountPercent: c.discountPercent,
         // DECIMAL(6,2) holds exact hundredths; MariaDB answers "1.15", SQLite 1.15: either converts exactly.
         pointsMultiplierHundredths: c.pointsMultiplier === null ? null : multiplierHundredths(c.pointsMultiplier),
+        pointsBudgetLeft:
+          c.kind === 'doublePoints' && c.budgetCap !== null ? Math.max(0, c.budgetCap - c.budgetUsed) : null,
       }));
   }
 
-  /** Spends `amount` of a campaign's budget; false when it would go over. */
-  async spendBudget(tx: EntityManager, campaignId: string, amount: number): Promise<boolean> {
-    if (amount <= 0) return true;
-    const changed = await execute(
-      tx,
-      'UPDATE campaigns SET budget_used = budget_used + ? WHERE id = ? AND (budget_cap IS NULL OR budget_used + ? <= budget_cap)',
-      [amount, campaignId, amount],
-    );
-    return changed === 1;
+  /**
+   * Spends what the priced purchase takes of campaign budgets: the discount campaign's fen off, each points
+   * campaign's extra points. Each is a conditional UPDATE that refuses to go over the cap; when one refuses
+   * (a concurrent purchase spent the budget since it was read), the ones before it are given back and its id
+   * is returned, for the purchase to be priced again. Null when all were spent, and recorded for refunds.
+   */
+  async spendBudgets(
+    tx: EntityManager,
+    purchaseId: string,
+    pricing: PricingResult,
+    now: number,
+  ): Promise<string | null> {
+    const spends: { campaignId: string; kind: BudgetSpend['kind']; amount: number }[] = [
+      ...(pricing.discount.campaignId && pricing.totals.discountFen > 0
+        ? [{ campaignId: pricing.discount.campaignId, kind: 'discount' as const, amount: pricing.totals.discountFen }]
+        : []),
+      ...pricing.campaignPoints.map((c) => ({ campaignId: c.campaignId, kind: 'points' as const, amount: c.points })),
+    ];
+    for (const [i, spend] of spends.entries()) {
+      if (await this.repository.useBudget(tx, spend.campaignId, spend.amount)) continue;
+      for (const spent of spends.slice(0, i)) await this.repository.releaseBudget(tx, spent.campaignId, spent.amount);
+      return spend.campaignId;
+    }
+    await this.repository.insertSpends(tx, purchaseId, spends, now);
+    return null;
+  }
+
+  /**
+   * The running campaigns with one campaign's budget read again, under a lock held until the transaction
+   * ends (so the purchase priced with it can spend exactly what is left).
+   */
+  async withBudgetReadAgain(
+    tx: EntityManager,
+    running: RunningCampaigns,
+    campaignId: string,
+  ): Promise<RunningCampaigns> {
+    const budgetUsed = await this.repository.lockedBudgetUsed(tx, campaignId);
+    return {
+      at: running.at,
+      campaigns: running.campaigns.map((c) => (c.id === campaignId ? { ...c, budgetUsed } : c)),
+    };
+  }
+
+  /**
+   * A refund gives back its share of what the purchase spent of campaign budgets (DOMAIN §6, in proportion):
+   * of a discount, the discount of the units refunded; of extra points, the share of the purchase's points the
+   * refund reversed (cumulative floors, so the refunds of a whole purchase give back exactly what it spent, and
+   * points a refund could not take back, already expired, stay spent).
+   */
+  async giveBack(tx: EntityManager, purchaseId: string, refunded: RefundedShare): Promise<void> {
+    for (const spend of await this.repository.spendsOf(tx, purchaseId)) {
+      const share =
+        spend.kind === 'discount'
+          ? refunded.discountFen
+          : refunded.pointsEarned > 0
+            ? refundShare(spend.amount, refunded.pointsEarned, refunded.pointsReversedBefore, refunded.pointsReversed)
+            : 0;
+      const amount = Math.min(share, spend.amount - spend.returned);
+      if (amount <= 0) continue;
+      if (await this.repository.returnSpend(tx, spend.id, amount)) {
+        await this.repository.releaseBudget(tx, spend.campaignId, amount);
+      }
+    }
   }
 
   async list() {
-    return this.transactions.run(async (tx) => ({
-      items: (
-        await select<CampaignRow>(tx, `SELECT ${COLUMNS} FROM campaigns ORDER BY starts_at DESC, id DESC LIMIT 500`)
-      ).map(view),
-    }));
+    return this.transactions.run(async (tx) => ({ items: (await this.repository.list(tx)).map(view) }));
   }
 
   async create(staffId: string, body: z.output<typeof CampaignBody>) {
@@ -139,25 +182,20 @@ export class CampaignsService {
       const id = newId();
       const now = this.clock.now();
       const json = (value: unknown[] | undefined) => (value === undefined ? null : JSON.stringify(value));
-      await execute(
-        tx,
-        `INSERT INTO campaigns (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)`,
-        [
-          id,
-          body.name,
-          body.kind,
-          body.kind === 'discount' ? (body.discountPercent ?? null) : null,
-          body.kind === 'doublePoints' ? (body.pointsMultiplier ?? null) : null,
-          startsAt,
-          endsAt,
-          json(body.daysOfMonth),
-          json(body.tiers),
-          json(body.storeIds),
-          body.budgetCap ?? null,
-          now,
-          now,
-        ],
-      );
+      await this.repository.insert(tx, {
+        id,
+        name: body.name,
+        kind: body.kind,
+        discountPercent: body.kind === 'discount' ? (body.discountPercent ?? null) : null,
+        pointsMultiplier: body.kind === 'doublePoints' ? (body.pointsMultiplier ?? null) : null,
+        startsAt,
+        endsAt,
+        daysOfMonth: json(body.daysOfMonth),
+        tiers: json(body.tiers),
+        storeIds: json(body.storeIds),
+        budgetCap: body.budgetCap ?? null,
+        now,
+      });
       const created = await this.find(tx, id);
       await this.audit.record(tx, {
         actor: { kind: 'staff', id: staffId },
@@ -173,13 +211,16 @@ export class CampaignsService {
     return this.transactions.run(async (tx) => {
       const before = await this.find(tx, id);
       const now = this.clock.now();
-      await execute(tx, 'UPDATE campaigns SET active = ?, ends_at = ?, budget_cap = ?, updated_at = ? WHERE id = ?', [
-        (patch.active ?? before.active) ? 1 : 0,
-        patch.endsAt ? Date.parse(patch.endsAt) : Date.parse(before.endsAt),
-        patch.budgetCap ?? before.budgetCap,
-        now,
+      await this.repository.update(
+        tx,
         id,
-      ]);
+        {
+          active: patch.active ?? before.active,
+          endsAt: patch.endsAt ? Date.parse(patch.endsAt) : Date.parse(before.endsAt),
+          budgetCap: patch.budgetCap ?? before.budgetCap,
+        },
+        now,
+      );
       const after = await this.find(tx, id);
       await this.audit.record(tx, {
         actor: { kind: 'staff', id: staffId },
@@ -193,8 +234,8 @@ export class CampaignsService {
   }
 
   private async find(tx: EntityManager, id: string) {
-    const rows = await select<CampaignRow>(tx, `SELECT ${COLUMNS} FROM campaigns WHERE id = ?`, [id]);
-    if (!rows[0]) throw new AppError('NOT_FOUND', 'no such campaign');
-    return view(rows[0]);
+    const row = await this.repository.find(tx, id);
+    if (!row) throw new AppError('NOT_FOUND', 'no such campaign');
+    return view(row);
   }
 }

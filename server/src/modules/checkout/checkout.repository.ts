@@ -55,6 +55,8 @@ export interface PurchaseLineRow {
   refundedQuantity: number;
   paidFen: number;
   balancePaidFen: number;
+  /** The member discount the line had (its share of the purchase's). */
+  discountFen: number;
   pointsEarned: number;
   pointsSpent: number;
 }
@@ -323,7 +325,8 @@ export class CheckoutRepository {
   async lines(tx: EntityManager, purchaseId: string, { lock = false } = {}): Promise<PurchaseLineRow[]> {
     const rows = await select<Record<string, unknown>>(
       tx,
-      `SELECT id, line_no, sku, name, quantity, refunded_quantity, paid_fen, balance_paid_fen, points_earned, points_spent
+      `SELECT id, line_no, sku, name, quantity, refunded_quantity, paid_fen, balance_paid_fen, discount_fen, points_earned,
+         points_spent
        FROM purchase_lines WHERE purchase_id = ? ORDER BY line_no${lock ? this.forUpdate : ''}`,
       [purchaseId],
     );
@@ -336,6 +339,7 @@ export class CheckoutRepository {
       refundedQuantity: n(r.refunded_quantity),
       paidFen: n(r.paid_fen),
       balancePaidFen: n(r.balance_paid_fen),
+      discountFen: n(r.discount_fen),
       pointsEarned: n(r.points_earned),
       pointsSpent: n(r.points_spent),
     }));

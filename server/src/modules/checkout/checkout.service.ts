@@ -82,12 +82,15 @@ export class CheckoutService {
     const { memberId, cardCodeHash } = await this.checkoutTokens.verify(body.checkoutToken, staff);
     refuseManualSpending(cardCodeHash !== null, body);
     return this.transactions.run(async (tx) => {
-      const [program, member, running] = await together([
+      const [program, atTill, running] = await together([
         this.program.get(tx),
         this.repository.memberAtTill(tx, memberId),
         this.campaigns.runningAt(tx, this.clock.now()),
       ]);
-      this.assertUsable(program, member);
+      this.assertUsable(program, atTill);
+      // A manual tier past its end is priced as the purchase will end it: at the member's own qualification.
+      const tier = await this.tiers.applying(tx, program, atTill, running.at);
+      const member = { ...atTill, tierCode: tier.code };
       const { pricing, coupons } = await this.price(tx, program, member, staff.storeId, body, running);
       return { ...pricingView(pricing), coupons: coupons.map(couponLine) };
     });
@@ -109,7 +112,7 @@ export class CheckoutService {
         // same round trip: they are read for the program as last seen, and read again after the purchase is
         // written if the program turns out to have changed.
         const seen = this.program.lastSeen();
-        const [, , program, member, running, tierFacts] = await together([
+        const [, , program, atTill, running, tierFacts] = await together([
           this.staffSessions.requireCurrent(tx, staff),
           this.repository.storeExists(tx, body.storeId).then((exists) => {
             if (!exists) throw new AppError('VALIDATION_FAILED', 'no such store');
@@ -120,20 +123,25 @@ export class CheckoutService {
           seen ? this.tiers.factsBefore(tx, seen, memberId, now) : Promise.resolve(null),
         ]);
         refuseManualSpending(cardCodeHash !== null, body);
-        this.assertUsable(program, member);
-        // A campaign's budget is spent atomically; one that ran out since the reads is priced without, and
-        // the next best campaign (if any) must then have budget of its own.
+        this.assertUsable(program, atTill);
+        const purchaseId = newId();
+        // A manual tier past its end ends here, in the purchase's transaction (before the monthly batch would):
+        // the purchase is priced, and its tier counted, at the member's own qualification (DOMAIN §7).
+        const member = await this.tiers.endManualIfOver(tx, program, atTill, now, purchaseId);
+        // Campaign budgets are spent atomically. A discount campaign whose budget ran out since the reads is
+        // priced without, and the next best one (if any) must then have budget of its own; a points campaign's
+        // budget is read again, under a lock, and the purchase earns with what is left of it.
         const excluded = new Set<string>();
-        let priced = await this.price(tx, program, member, body.storeId, body, running);
+        let campaigns = running;
+        let priced = await this.price(tx, program, member, body.storeId, body, campaigns);
         for (;;) {
-          const { campaignId } = priced.pricing.discount;
-          if (!campaignId || (await this.campaigns.spendBudget(tx, campaignId, priced.pricing.totals.discountFen)))
-            break;
-          excluded.add(campaignId);
-          priced = await this.price(tx, program, member, body.storeId, body, running, excluded);
+          const refused = await this.campaigns.spendBudgets(tx, purchaseId, priced.pricing, now);
+          if (refused === null) break;
+          if (refused === priced.pricing.discount.campaignId) excluded.add(refused);
+          else campaigns = await this.campaigns.withBudgetReadAgain(tx, campaigns, refused);
+          priced = await this.price(tx, program, member, body.storeId, body, campaigns, excluded);
         }
         const { pricing, coupons } = priced;
-        const purchaseId = newId();
         const postings = {
           earn: pricing.pointsEarned > 0 ? newId() : null,
           spend: pricing.pointsSpent > 0 ? newId() : null,
@@ -251,6 +259,7 @@ export class CheckoutService {
           pointsReversed: number;
           pointsRestored: number;
         }[] = [];
+        let discountRefundedFen = 0;
         for (const { line, quantity } of wanted) {
           const before = await this.repository.refundUnits(tx, line.id, quantity);
           if (before === null) {
@@ -259,6 +268,7 @@ export class CheckoutService {
               `line ${line.sku}: refunding ${quantity} more would exceed the ${line.quantity} bought`,
             );
           }
+          discountRefundedFen += refundShare(line.discountFen, line.quantity, before, quantity);
           refundLines.push({
             lineId: line.id,
             quantity,
@@ -292,17 +302,10 @@ export class CheckoutService {
         // The lines' shares are what the refund asks back; the ledger takes at most what the earning still
         // stands for (not what expired, not what earlier refunds took), and the lines record what it took.
         const pointsAsked = sum('pointsReversed');
+        const pointsReversedBefore = pointsAsked > 0 ? await this.repository.pointsReversedBefore(tx, purchaseId) : 0;
         const pointsReversed =
           pointsAsked > 0
-            ? (
-                await this.ledger.reverse(
-                  tx,
-                  ref,
-                  pointsAsked,
-                  purchase.earnPostingId,
-                  await this.repository.pointsReversedBefore(tx, purchaseId),
-                )
-              ).points
+            ? (await this.ledger.reverse(tx, ref, pointsAsked, purchase.earnPostingId, pointsReversedBefore)).points
             : 0;
         if (pointsReversed < pointsAsked) {
           const parts = prorate(
@@ -341,6 +344,13 @@ export class CheckoutService {
         const member = await this.repository.memberAtTill(tx, purchase.memberId).catch(() => null);
         if (member) await this.tiers.afterRefund(tx, program, member, purchase, refundId, staff.staffId);
         await this.referrals.onPurchaseRefunded(tx, { purchaseId });
+        // The campaigns' share of what was refunded goes back to their budgets (the campaign rows, hot, last).
+        await this.campaigns.giveBack(tx, purchaseId, {
+          discountFen: discountRefundedFen,
+          pointsEarned: purchase.pointsEarned,
+          pointsReversedBefore,
+          pointsReversed,
+        });
         await this.audit.record(tx, {
           actor: { kind: 'staff', id: staff.staffId },
           action: 'purchase.refund',

@@ -70,11 +70,14 @@ export class MeRepository {
     return member ? sessionHolder(member.id, member) : null;
   }
 
-  /** Points still held, grouped by the instant they expire, soonest first. */
+  /**
+   * Spendable points still held, grouped by the instant they expire, soonest first. Pending lots (their
+   * `available_at` still set) are left out: until released they are not the member's to spend (DOMAIN §3).
+   */
   async expiring(memberId: string, limit: number): Promise<{ points: number; expiresAt: number }[]> {
     const rows = (await this.dataSource.query(
       `SELECT expires_at, SUM(remaining) AS points FROM point_lots
-       WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL
+       WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND available_at IS NULL
        GROUP BY expires_at ORDER BY expires_at LIMIT ${Math.trunc(limit)}`,
       [memberId],
     )) as { expires_at: number | string; points: number | string }[];

@@ -58,18 +58,17 @@ export class MeService {
     const member = await this.repository.activeMember(memberId);
     if (!member) throw new AppError('MEMBER_NOT_FOUND', 'no such member');
     const program = await this.program.get();
-    const tier = program.tiers.ladder.find((t) => t.code === member.tierCode) ?? program.tiers.ladder[0];
+    // A manual tier past its end no longer applies, even before the batch or a purchase records it.
+    const tier =
+      (await this.tiers.applyingTo(this.dataSource.manager, program, memberId, this.tiers.now())) ??
+      tierOf(program, member.tierCode);
     const expiring = await this.repository.expiring(memberId, 5);
     return {
       id: member.id,
       cardNo: member.cardNo,
       name: member.name,
       phoneMasked: await this.vault.masked(member.phoneEnc, member.phoneLast4),
-      tier: {
-        code: tier?.code ?? member.tierCode,
-        name: tier?.name ?? member.tierCode,
-        discountPercent: tier?.discountPercent ?? 100,
-      },
+      tier: { code: tier.code, name: tier.name, discountPercent: tier.discountPercent },
       points: {
         balance: member.pointsBalance,
         pending: member.pointsPending,
@@ -78,7 +77,7 @@ export class MeService {
       // "再消费 ¥X 升级": the least the member must still pay to reach the next tier.
       nextTier: nextTierProgress(
         program,
-        tierOf(program, member.tierCode),
+        tier,
         await this.tiers.facts(this.dataSource.manager, program, member.id, this.tiers.now(), 0),
       ),
       balanceFen: member.balanceFen,

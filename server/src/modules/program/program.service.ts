@@ -2,6 +2,9 @@ import { type ProgramConfig, StoredProgramConfigSchema, defaultProgramConfig } f
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
+import { newId } from '../../common/ids';
+import { CouponsRepository } from '../coupons/coupons.repository';
+import { defaultJoinGiftTemplate } from '../coupons/join-gift';
 import { ProgramRepository } from './program.repository';
 
 function deepFreeze<T>(value: T): T {
@@ -30,6 +33,7 @@ export class ProgramService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly repository: ProgramRepository,
+    private readonly coupons: CouponsRepository,
   ) {}
 
   /**
@@ -82,9 +86,19 @@ export class ProgramService {
     return version;
   }
 
-  /** Installs the default program of DOMAIN.md, as its first version, when the database has none. */
+  /**
+   * Installs the default program of DOMAIN.md, as its first version, when the database has none: with its join
+   * gift (DOMAIN §1, a ¥10 cash coupon), a coupon template made with it. Runs under the seed's named lock, so the
+   * template is made only by the start that installs the program.
+   */
   async ensureDefault(manager: EntityManager, now: number): Promise<void> {
-    await this.repository.installFirst(manager, defaultProgramConfig(), now);
+    const config = defaultProgramConfig();
+    if ((await this.repository.current(manager)) === null) {
+      const templateId = newId();
+      await this.coupons.insertTemplate(manager, defaultJoinGiftTemplate(templateId, now));
+      config.coupons.joinGiftTemplateIds = [templateId];
+    }
+    await this.repository.installFirst(manager, config, now);
   }
 }
 

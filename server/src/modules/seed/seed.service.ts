@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { withMigrationLock } from '../../database/migration-lock';
 import { AppSettingEntity, GiftEntity, StaffEntity, StoreEntity } from '../../database/entities';
 import { CouponsRepository } from '../coupons/coupons.repository';
+import { defaultJoinGiftTemplate } from '../coupons/join-gift';
 import { ProgramService } from '../program/program.service';
 
 const DEMO_SEEDED = 'demo_seeded';
@@ -169,34 +170,15 @@ export class SeedService {
     return true;
   }
 
-  /** 入会有礼: the "¥10 入会礼券" template, made the program's join gift unless one is configured already. */
+  /**
+   * 入会有礼 on a program installed before the default had it: the default's "¥10 入会礼券", made the program's
+   * join gift unless one is configured already.
+   */
   private async seedJoinGift(manager: EntityManager, now: number): Promise<void> {
     const { config: program, version } = await this.program.current(manager);
     if (program.coupons.joinGiftTemplateIds.length > 0) return;
     const templateId = newId();
-    await this.coupons.insertTemplate(manager, {
-      id: templateId,
-      name: '¥10 入会礼券',
-      kind: 'cashOff',
-      valueFen: 1000,
-      percent: null,
-      maxDiscountFen: null,
-      minSpendFen: 5000,
-      sku: null,
-      categories: null,
-      storeIds: null,
-      validFrom: null,
-      validTo: null,
-      validDays: 30,
-      totalQuota: null,
-      issuedCount: 0,
-      perMemberLimit: 1,
-      stackable: false,
-      active: true,
-      createdBy: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await this.coupons.insertTemplate(manager, defaultJoinGiftTemplate(templateId, now));
     // The program read is shared and frozen: the change is a new object.
     const withJoinGift = { ...program, coupons: { ...program.coupons, joinGiftTemplateIds: [templateId] } };
     await this.program.replace(manager, { expected: version, config: withJoinGift, by: null, at: now });

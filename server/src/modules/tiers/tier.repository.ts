@@ -76,6 +76,28 @@ export class TierRepository {
     );
   }
 
+  /** The member's tier, since when, and a manual hold's end; null for no active member. */
+  async stateOf(
+    manager: EntityManager,
+    memberId: string,
+  ): Promise<{ id: string; tierCode: string; tierSince: number | null; tierManualUntil: number | null } | null> {
+    const rows = await select<{
+      tier_code: string;
+      tier_since: number | string | null;
+      tier_manual_until: number | string | null;
+    }>(manager, "SELECT tier_code, tier_since, tier_manual_until FROM members WHERE id = ? AND status = 'active'", [
+      memberId,
+    ]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: memberId,
+      tierCode: row.tier_code,
+      tierSince: row.tier_since === null ? null : Number(row.tier_since),
+      tierManualUntil: row.tier_manual_until === null ? null : Number(row.tier_manual_until),
+    };
+  }
+
   /** The member's tier since when, the manual hold's end, and the latest changes, newest first. */
   async historyOf(
     manager: EntityManager,

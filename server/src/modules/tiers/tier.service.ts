@@ -1,4 +1,11 @@
-import { type ProgramConfig, qualifiedTier, sortedLadder, type Tier, type TierFacts } from '@huika/shared';
+import {
+  manualTierEnded,
+  type ProgramConfig,
+  qualifiedTier,
+  sortedLadder,
+  type Tier,
+  type TierFacts,
+} from '@huika/shared';
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
@@ -178,6 +185,55 @@ export class TierService {
     return target;
   }
 
+  /**
+   * The tier that applies to the member at `at`: theirs, unless it is a manual tier past its end — then their
+   * own qualification, the tier `endManual` would set. Reads only (a quote, the member's page).
+   */
+  async applying(tx: EntityManager, program: ProgramConfig, member: MemberTierState, at: number): Promise<Tier> {
+    if (!manualTierEnded(member.tierManualUntil, at)) return tierOf(program, member.tierCode);
+    return qualifiedTier(program, await this.facts(tx, program, member.id, at, null));
+  }
+
+  /** `applying` for a member read by id; null for no active member. */
+  async applyingTo(manager: EntityManager, program: ProgramConfig, memberId: string, at: number): Promise<Tier | null> {
+    const member = await this.repository.stateOf(manager, memberId);
+    return member ? this.applying(manager, program, member, at) : null;
+  }
+
+  /**
+   * Ends a manual tier past its end, in the caller's transaction: the member's own qualification applies from
+   * now (a `manual-ended` change in tier_history, and audited). A purchase does it before it is priced, so it
+   * never gets the benefits of a tier that is over; the period-end batch does it for everyone else. Returns the
+   * member as they are after it (unchanged when the manual tier is still running, or there is none).
+   */
+  async endManualIfOver<M extends MemberTierState>(
+    tx: EntityManager,
+    program: ProgramConfig,
+    member: M,
+    at: number,
+    refId: string | null = null,
+  ): Promise<M> {
+    if (!manualTierEnded(member.tierManualUntil, at)) return member;
+    const qualified = await this.applying(tx, program, member, at);
+    await this.repository.setTier(tx, {
+      memberId: member.id,
+      from: member.tierCode,
+      to: qualified.code,
+      reason: 'manual-ended',
+      refId,
+      actorId: null,
+      now: at,
+    });
+    await this.audit.record(tx, {
+      actor: { kind: 'system', id: null },
+      action: 'member.tier.manual_ended',
+      target: { kind: 'member', id: member.id },
+      before: { tier: member.tierCode, until: new Date(member.tierManualUntil as number).toISOString() },
+      after: { tier: qualified.code },
+    });
+    return { ...member, tierCode: qualified.code, tierSince: at, tierManualUntil: null };
+  }
+
   /** Headquarters sets a tier until a date (audited). It ends then; it never becomes a silent floor. */
   async setManual(staffId: string, memberId: string, tierCode: string, until: number, reason: string) {
     return this.transactions.run(async (tx) => {
@@ -271,21 +327,23 @@ export class TierService {
           [after, asOf, entry.code, period],
         );
         for (const row of members) {
-          const current = tierOf(program, row.tier_code);
-          const qualified = qualifiedTier(program, await this.facts(tx, program, row.id, asOf, null));
           if (row.tier_manual_until !== null) {
             totals.manualEnded += 1;
-            await this.repository.setTier(tx, {
-              memberId: row.id,
-              from: current.code,
-              to: qualified.code,
-              reason: 'manual-ended',
-              refId: null,
-              actorId: null,
-              now: asOf,
-            });
+            await this.endManualIfOver(
+              tx,
+              program,
+              {
+                id: row.id,
+                tierCode: row.tier_code,
+                tierSince: row.tier_since === null ? null : Number(row.tier_since),
+                tierManualUntil: Number(row.tier_manual_until),
+              },
+              asOf,
+            );
             continue;
           }
+          const current = tierOf(program, row.tier_code);
+          const qualified = qualifiedTier(program, await this.facts(tx, program, row.id, asOf, null));
           totals.reviewed += 1;
           const since = row.tier_since === null ? 0 : Number(row.tier_since);
           const graceOver = since + program.tiers.downgradeGraceDays * DAY_MS <= asOf;
