@@ -1,4 +1,4 @@
-// Brings up what the tests need from Debian's packages: Chromium (with CJK fonts) and MariaDB.
+// Brings up what the tests need from Debian's packages: Chromium (with CJK fonts), MariaDB and Galera.
 // Installs only when running as root and the thing is missing; never downloads anything else.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -38,6 +38,19 @@ export function ensureChromium() {
     return { ok: false, reason: 'Chromium is not installed (apt-get install chromium, as root)' };
   }
   return { ok: true };
+}
+
+/**
+ * Debian's galera-4 provider and rsync (its state transfer), for the Galera suite, which starts its own 3-node
+ * cluster from the machine's mariadbd. Installed when missing (as root); the suite itself refuses to be skipped
+ * under CI.
+ */
+export function ensureGalera() {
+  const missing = ['galera-4', 'rsync'].filter((name) => !hasPackage(name));
+  if (missing.length) aptInstall(missing);
+  return hasPackage('galera-4') && hasPackage('rsync')
+    ? { ok: true }
+    : { ok: false, reason: 'Galera is not installed (apt-get install galera-4 rsync, as root)' };
 }
 
 export const MARIADB_URL = process.env.HUIKA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';

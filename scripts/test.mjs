@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from './build.mjs';
-import { ensureChromium, ensureMariaDb } from './services.mjs';
+import { ensureChromium, ensureGalera, ensureMariaDb } from './services.mjs';
 import { installDependencies, log, pnpmPath, root, run } from './lib.mjs';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -80,6 +80,9 @@ async function main() {
   installDependencies();
   const chromium = ensureChromium();
   const mariadb = await ensureMariaDb({ required: ci });
+  const galera = ensureGalera();
+  if (!galera.ok)
+    log(`${galera.reason}${ci ? ' (CI=true: the Galera suite will fail, not skip)' : '; the Galera suite is skipped'}`);
 
   await check('lint', pnpmCheck(['exec', 'eslint', '.', '--max-warnings', '0']));
   await check('format', pnpmCheck(['exec', 'prettier', '--check', '.', '--log-level', 'warn']));
@@ -103,8 +106,8 @@ async function main() {
     await jestStage('api e2e (sqlite)', 'api', { HUIKA_TEST_DB: 'sqlite' });
     if (mariadb.ok) await jestStage('api e2e (mariadb)', 'api', { HUIKA_TEST_DB: 'mysql' });
     else record('api e2e (mariadb)', 0, 0, 1, mariadb.reason);
-    // Crash and restart, three instances on one database, the bad-input fuzzer and, last, a database outage that
-    // stops MariaDB and starts it again (test/src/fault): MariaDB only.
+    // Crash and restart, three instances on one database, the bad-input fuzzer, a 3-node Galera cluster of its own
+    // and, last, a database outage that stops MariaDB and starts it again (test/src/fault): MariaDB only.
     if (mariadb.ok) await jestStage('fault and fuzz (mariadb)', 'fault', { HUIKA_TEST_DB: 'mysql' });
     else record('fault and fuzz (mariadb)', 0, 0, 1, mariadb.reason);
     if (chromium.ok)

@@ -1,5 +1,6 @@
 import { fuzzSuite } from '../fuzz/fuzz.suite';
 import { crashSuite } from './crash.suite';
+import { galeraSuite } from './galera.suite';
 import { outageSuite } from './outage.suite';
 import { scaleOutSuite } from './scale-out.suite';
 
@@ -13,4 +14,5 @@ jest.setTimeout(180_000);
 crashSuite();
 scaleOutSuite();
 fuzzSuite();
+galeraSuite();
 outageSuite();
