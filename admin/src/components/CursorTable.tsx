@@ -1,9 +1,10 @@
 import { ProTable, type ActionType, type ProColumns, type ProTableProps } from '@ant-design/pro-components';
-import { Alert, Button, Empty, Space } from 'antd';
+import { Button, Empty, Space } from 'antd';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { t } from '../i18n/zh-CN';
 import { errorText } from './forms';
+import { LoadError } from './LoadError';
 
 export interface Page<T> {
   items: T[];
@@ -71,20 +72,7 @@ export function CursorTable<T extends Record<string, unknown>>({
 
   return (
     <>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          message={t.common.loadFailed}
-          description={error}
-          style={{ marginBottom: 16 }}
-          action={
-            <Button size="small" onClick={() => ref.current?.reload()}>
-              {t.common.retry}
-            </Button>
-          }
-        />
-      )}
+      {error && <LoadError error={error} retry={() => ref.current?.reload()} style={{ marginBottom: 16 }} />}
       <ProTable<T, Record<string, unknown>>
         // The search form shows the URL's filters: a new search or a reset starts it from them again.
         key={JSON.stringify(formValues)}

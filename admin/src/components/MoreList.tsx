@@ -1,8 +1,9 @@
-import { Alert, Button, Empty, Table, type TableColumnsType } from 'antd';
+import { Button, Empty, Table, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { t } from '../i18n/zh-CN';
 import type { Page } from './CursorTable';
 import { errorText } from './forms';
+import { LoadError } from './LoadError';
 
 /**
  * A list inside a page (a member's ledger, purchases, …): the server pages it by cursor and "加载更多" appends
@@ -50,20 +51,7 @@ export function MoreList<T extends object>({
 
   return (
     <div data-testid={testId}>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          message={t.common.loadFailed}
-          description={error}
-          style={{ marginBottom: 12 }}
-          action={
-            <Button size="small" onClick={() => void fetchPage(undefined)}>
-              {t.common.retry}
-            </Button>
-          }
-        />
-      )}
+      {error && <LoadError error={error} retry={() => void fetchPage(undefined)} style={{ marginBottom: 12 }} />}
       <Table<T>
         size="middle"
         rowKey={rowKey}

@@ -117,3 +117,14 @@ export function useIdempotencyKeys(): (body: unknown) => string {
     return last.current.key;
   };
 }
+
+/** A dialog's onClose over a table: the dialog goes, and the table reloads when something was saved. */
+export function closeAndReload(
+  close: (dialog: null) => void,
+  table: MutableRefObject<ActionType | undefined>,
+): (saved: boolean) => void {
+  return (saved) => {
+    close(null);
+    if (saved) table.current?.reload();
+  };
+}

@@ -27,7 +27,14 @@ import type { z } from 'zod';
 import { callApi } from '../api/client';
 import { CursorTable } from '../components/CursorTable';
 import { MoreList } from '../components/MoreList';
-import { ActiveToggle, createToolbar, FormModal, useActiveSetter, type ToggleWords } from '../components/actions';
+import {
+  ActiveToggle,
+  createToolbar,
+  FormModal,
+  useActiveSetter,
+  type ToggleWords,
+  closeAndReload,
+} from '../components/actions';
 import { parseForm, placeServerError, type FieldHints } from '../components/forms';
 import { formatTime } from '../components/format';
 import { interpolate, t } from '../i18n/zh-CN';
@@ -246,15 +253,7 @@ export function ActivitiesPage() {
         load={(query) => callApi(routes.listActivitiesAdmin, { query })}
         toolBarRender={createToolbar(a.create, () => setEditing('new'))}
       />
-      {editing && (
-        <ActivityForm
-          activity={editing}
-          onClose={(saved) => {
-            setEditing(null);
-            if (saved) ref.current?.reload();
-          }}
-        />
-      )}
+      {editing && <ActivityForm activity={editing} onClose={closeAndReload(setEditing, ref)} />}
       {viewing && <Signups activity={viewing} onClose={() => setViewing(null)} />}
     </>
   );

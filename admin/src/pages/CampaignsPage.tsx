@@ -6,7 +6,7 @@ import { useRef, useState } from 'react';
 import type { z } from 'zod';
 import { callApi } from '../api/client';
 import { CursorTable } from '../components/CursorTable';
-import { createToolbar, FormModal } from '../components/actions';
+import { createToolbar, FormModal, closeAndReload } from '../components/actions';
 import { errorText, parseForm, placeServerError, type FieldHints } from '../components/forms';
 import { formatTime } from '../components/format';
 import { interpolate, t } from '../i18n/zh-CN';
@@ -354,15 +354,7 @@ export function CampaignsPage() {
           }}
         />
       )}
-      {budgeting && (
-        <BudgetForm
-          campaign={budgeting}
-          onClose={(saved) => {
-            setBudgeting(null);
-            if (saved) ref.current?.reload();
-          }}
-        />
-      )}
+      {budgeting && <BudgetForm campaign={budgeting} onClose={closeAndReload(setBudgeting, ref)} />}
     </>
   );
 }

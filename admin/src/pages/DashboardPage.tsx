@@ -1,7 +1,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { ProCard } from '@ant-design/pro-components';
 import { formatFen, formatPoints, routes, type StatsFigures, type StatsSummaryResponse } from '@huika/shared';
-import { Alert, Button, Col, Empty, Row, Select, Space, Statistic, Typography } from 'antd';
+import { Button, Col, Empty, Row, Select, Space, Statistic, Typography } from 'antd';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -15,6 +15,7 @@ import { useStaff } from '../auth/session';
 import { errorText } from '../components/forms';
 import { formatTime } from '../components/format';
 import { interpolate, t } from '../i18n/zh-CN';
+import { LoadError } from '../components/LoadError';
 import { useStores } from './StoresPage';
 
 // Only the pieces of ECharts the chart uses, not the whole library.
@@ -165,19 +166,7 @@ export function DashboardPage() {
           </Button>
         </Space>
       </div>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          message={t.common.loadFailed}
-          description={error}
-          action={
-            <Button size="small" onClick={() => void load()}>
-              {t.common.retry}
-            </Button>
-          }
-        />
-      )}
+      {error && <LoadError error={error} retry={() => void load()} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
           <FiguresCard id="today" title={t.dashboard.today} figures={summary?.today} loading={loading && !summary} />

@@ -20,6 +20,7 @@ import {
   useActiveSetter,
   useIdempotencyKeys,
   type ToggleWords,
+  closeAndReload,
 } from '../components/actions';
 import { parseForm, placeServerError, type FieldHints } from '../components/forms';
 import { interpolate, t } from '../i18n/zh-CN';
@@ -287,24 +288,8 @@ export function GiftsPage() {
         load={(query) => callApi(routes.listGifts, { query })}
         toolBarRender={createToolbar(g.create, () => setEditing('new'))}
       />
-      {editing && (
-        <GiftForm
-          gift={editing}
-          onClose={(saved) => {
-            setEditing(null);
-            if (saved) ref.current?.reload();
-          }}
-        />
-      )}
-      {stocking && (
-        <StockForm
-          gift={stocking}
-          onClose={(saved) => {
-            setStocking(null);
-            if (saved) ref.current?.reload();
-          }}
-        />
-      )}
+      {editing && <GiftForm gift={editing} onClose={closeAndReload(setEditing, ref)} />}
+      {stocking && <StockForm gift={stocking} onClose={closeAndReload(setStocking, ref)} />}
     </>
   );
 }

@@ -39,6 +39,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
 import { callApi, isApiError } from '../api/client';
+import { LoadError } from '../components/LoadError';
 import { MoreList } from '../components/MoreList';
 import { errorText } from '../components/forms';
 import { formatTime } from '../components/format';
@@ -733,17 +734,7 @@ function Versions({ program, names }: { program: Program; names: Names }) {
 export function RulesPage() {
   const { program, error, load } = useProgram();
   const names = useNames(useTemplates());
-  if (error) {
-    return (
-      <Alert
-        type="error"
-        showIcon
-        message={t.common.loadFailed}
-        description={errorText(error)}
-        action={<Button onClick={load}>{t.common.retry}</Button>}
-      />
-    );
-  }
+  if (error) return <LoadError error={errorText(error)} retry={load} />;
   if (!program) return <Skeleton active paragraph={{ rows: 12 }} />;
   return (
     <>

@@ -13,7 +13,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { callApi, isApiError } from '../api/client';
 import { CursorTable } from '../components/CursorTable';
-import { ActiveToggle, createToolbar, FormModal, useActiveSetter } from '../components/actions';
+import { ActiveToggle, createToolbar, FormModal, useActiveSetter, closeAndReload } from '../components/actions';
 import { errorText, parseForm, placeServerError, type FieldHints } from '../components/forms';
 import { formatTime } from '../components/format';
 import { t } from '../i18n/zh-CN';
@@ -270,15 +270,7 @@ function StoresTab() {
         load={(query) => callApi(routes.adminStoresList, { query })}
         toolBarRender={createToolbar(t.stores.create, () => setEditing('new'))}
       />
-      {editing && (
-        <StoreForm
-          store={editing}
-          onClose={(saved) => {
-            setEditing(null);
-            if (saved) ref.current?.reload();
-          }}
-        />
-      )}
+      {editing && <StoreForm store={editing} onClose={closeAndReload(setEditing, ref)} />}
     </>
   );
 }
@@ -358,16 +350,7 @@ function StaffTab({ stores }: { stores: Store[] }) {
         }
         toolBarRender={createToolbar(t.staff.create, () => setEditing('new'))}
       />
-      {editing && (
-        <StaffForm
-          staff={editing}
-          stores={stores}
-          onClose={(saved) => {
-            setEditing(null);
-            if (saved) ref.current?.reload();
-          }}
-        />
-      )}
+      {editing && <StaffForm staff={editing} stores={stores} onClose={closeAndReload(setEditing, ref)} />}
     </>
   );
 }
