@@ -1,4 +1,4 @@
-import { defaultProgramConfig, ProgramConfigSchema } from './program';
+import { defaultProgramConfig, ProgramConfigSchema, StoredProgramConfigSchema } from './program';
 
 describe('program configuration', () => {
   it('fills every rule with the defaults of DOMAIN.md', () => {
@@ -18,6 +18,15 @@ describe('program configuration', () => {
       ['钻石卡', 70, 5],
     ]);
     expect(config.card.codeStepSeconds).toBe(30);
+  });
+
+  it('refuses the topUp tier measure while there is no stored value to top up, and still reads one stored', () => {
+    const ladder = defaultProgramConfig().tiers.ladder;
+    const written = ProgramConfigSchema.safeParse({ tiers: { ladder, measure: 'topUp' } });
+    expect(written.success).toBe(false);
+    expect(written.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['tiers.measure']);
+    expect(ProgramConfigSchema.safeParse({ tiers: { ladder, measure: 'pointsEarned' } }).success).toBe(true);
+    expect(StoredProgramConfigSchema.safeParse({ tiers: { ladder, measure: 'topUp' } }).success).toBe(true);
   });
 
   it('rejects a ladder without tiers and an unknown expiry policy', () => {

@@ -133,8 +133,20 @@ const programConfigSchema = (tier: z.ZodType<Tier, z.input<typeof TierSchema>>) 
       .prefault({}),
   });
 
-/** The program as headquarters writes it: every rule validated, multipliers with at most two decimals. */
-export const ProgramConfigSchema = programConfigSchema(TierSchema);
+/**
+ * The program as headquarters writes it: every rule validated, multipliers with at most two decimals. The
+ * `topUp` tier measure is refused until Huika has stored value: no top-up could ever meet it, and each period's
+ * review would step every member down.
+ */
+export const ProgramConfigSchema = programConfigSchema(TierSchema).superRefine((config, context) => {
+  if (config.tiers.measure === 'topUp') {
+    context.addIssue({
+      code: 'custom',
+      path: ['tiers', 'measure'],
+      message: 'the topUp measure needs stored value, which this program does not offer yet',
+    });
+  }
+});
 export type ProgramConfig = z.infer<typeof ProgramConfigSchema>;
 
 /**

@@ -571,7 +571,12 @@ function Editor({ program, onSaved, onStale }: { program: Program; onSaved: () =
           <Row gutter={12}>
             <Col xs={24} md={10}>
               <Form.Item name={['tiers', 'measure']} label={f.measure}>
-                <Select options={Object.entries(r.measures).map(([value, label]) => ({ value, label }))} />
+                <Select
+                  // 单次储值 waits for stored value: the schema refuses it until then.
+                  options={Object.entries(r.measures)
+                    .filter(([value]) => value !== 'topUp')
+                    .map(([value, label]) => ({ value, label }))}
+                />
               </Form.Item>
             </Col>
             <Col xs={12} md={7}>

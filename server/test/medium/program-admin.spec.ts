@@ -268,6 +268,12 @@ describe(`headquarters program rules on ${TEST_DB}`, () => {
       'body.config.timeZone',
       'body.config.tiers.ladder.1.code',
     ]);
+    // The top-up measure waits for stored value: no member could ever meet it.
+    const byTopUp = structuredClone(view.config);
+    (byTopUp.tiers as { measure: string }).measure = 'topUp';
+    const noTopUp = await put(byTopUp, `"${view.version}"`);
+    expect(noTopUp.status).toBe(400);
+    expect((noTopUp.body as typeof body).details.fields.map((f) => f.path)).toEqual(['body.config.tiers.measure']);
     expect(await snapshot()).toEqual(kept);
   });
 
