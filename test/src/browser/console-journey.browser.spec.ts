@@ -144,8 +144,13 @@ describe(`running the program from the console (${TEST_DB})`, () => {
     await diff.getByText('9、19、29', { exact: true }).waitFor();
     await screenshot(page, 'admin-rules-diff');
     await diff.getByRole('button', { name: /保\s*存/ }).click();
-    await page.getByText(/规则已保存为 v\d+/).waitFor();
-    await expect(page.getByTestId('program-version').textContent()).resolves.not.toBe(versionBefore);
+    const next = Number(/v(\d+)/.exec(versionBefore)?.[1]) + 1;
+    await page.getByText(`规则已保存为 v${next}`).waitFor();
+    // The page reads the program again after saving: the new version, by headquarters.
+    await page
+      .getByTestId('program-version')
+      .getByText(new RegExp(`当前版本 v${next} .* 由 总部管理员 修改`))
+      .waitFor();
     await screenshot(page, 'admin-rules');
 
     await page.getByRole('tab', { name: '历史版本' }).click();
