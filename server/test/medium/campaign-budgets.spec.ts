@@ -1,7 +1,7 @@
 import { Clock } from '../../src/common/clock';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
-import { insertMember, scalar, scannedCheckoutToken, staffToken, storeIdOf } from './fixtures';
-import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase } from './test-app';
+import { insertMember, scalar, scannedCheckoutToken, startTillApp, stopTillApp } from './fixtures';
+import { TEST_DB, type TestApp, type TestDatabase } from './test-app';
 
 jest.setTimeout(180_000);
 
@@ -32,19 +32,10 @@ describe(`campaign budgets on ${TEST_DB}`, () => {
   let receipt = 0;
 
   beforeAll(async () => {
-    db = await freshDatabase();
-    app = await startTestApp(db.config);
-    clock = app.huika.app.get(Clock);
-    cashier = await staffToken(app, 'cashier');
-    admin = await staffToken(app, 'admin');
-    storeId = await storeIdOf(app.huika.dataSource, 'S001');
+    ({ db, app, clock, cashier, admin, storeId } = await startTillApp());
   });
 
-  afterAll(async () => {
-    await clock.reset();
-    await app.close();
-    await db.drop();
-  });
+  afterAll(() => stopTillApp({ db, app, clock }));
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const shirts = (quantity: number, unitPriceFen = 5000): Line[] => [

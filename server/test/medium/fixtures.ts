@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { Connection } from 'mysql2';
 import { newId } from '../../src/common/ids';
-import type { TestApp } from './test-app';
+import { Clock } from '../../src/common/clock';
+import { freshDatabase, startTestApp, type TestApp, type TestDatabase } from './test-app';
 import { MemberSessionsService } from '../../src/modules/auth/member-sessions.service';
 import { TokenService } from '../../src/modules/auth/token.service';
 
@@ -125,4 +126,34 @@ export async function sqlSentDuring(app: TestApp, run: () => Promise<unknown>): 
   } finally {
     sent.mockRestore();
   }
+}
+
+/** An app on a fresh database with the till's cast: the demo cashier and headquarters, store S001, the clock. */
+export interface TillApp {
+  db: TestDatabase;
+  app: TestApp;
+  clock: Clock;
+  cashier: string;
+  admin: string;
+  storeId: string;
+}
+
+export async function startTillApp(): Promise<TillApp> {
+  const db = await freshDatabase();
+  const app = await startTestApp(db.config);
+  return {
+    db,
+    app,
+    clock: app.huika.app.get(Clock),
+    cashier: await staffToken(app, 'cashier'),
+    admin: await staffToken(app, 'admin'),
+    storeId: await storeIdOf(app.huika.dataSource, 'S001'),
+  };
+}
+
+/** Back to real time, then the app and its database go. */
+export async function stopTillApp(till: Pick<TillApp, 'db' | 'app' | 'clock'>): Promise<void> {
+  await till.clock.reset();
+  await till.app.close();
+  await till.db.drop();
 }

@@ -1,7 +1,7 @@
 import { Clock } from '../../src/common/clock';
 import { ReconcileService } from '../../src/modules/ledger/reconcile.service';
-import { insertMember, memberToken, scalar, scannedCheckoutToken, staffToken, storeIdOf } from './fixtures';
-import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase } from './test-app';
+import { insertMember, memberToken, scalar, scannedCheckoutToken, startTillApp, stopTillApp } from './fixtures';
+import { TEST_DB, type TestApp, type TestDatabase } from './test-app';
 
 jest.setTimeout(120_000);
 
@@ -20,19 +20,10 @@ describe(`a manual tier past its end on ${TEST_DB}`, () => {
   let storeId: string;
 
   beforeAll(async () => {
-    db = await freshDatabase();
-    app = await startTestApp(db.config);
-    clock = app.huika.app.get(Clock);
-    cashier = await staffToken(app, 'cashier');
-    admin = await staffToken(app, 'admin');
-    storeId = await storeIdOf(app.huika.dataSource, 'S001');
+    ({ db, app, clock, cashier, admin, storeId } = await startTillApp());
   });
 
-  afterAll(async () => {
-    await clock.reset();
-    await app.close();
-    await db.drop();
-  });
+  afterAll(() => stopTillApp({ db, app, clock }));
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const lines = [{ sku: 'A', name: '衬衫', unitPriceFen: 10000, quantity: 1 }];

@@ -1,7 +1,7 @@
 import { Clock } from '../../src/common/clock';
-import { insertMember, scalar, scannedCheckoutToken, staffToken, storeIdOf } from './fixtures';
+import { insertMember, scalar, scannedCheckoutToken, startTillApp, stopTillApp } from './fixtures';
 import { patchProgram } from './members.helpers';
-import { freshDatabase, startTestApp, TEST_DB, type TestApp, type TestDatabase } from './test-app';
+import { TEST_DB, type TestApp, type TestDatabase } from './test-app';
 
 jest.setTimeout(120_000);
 
@@ -16,19 +16,10 @@ describe(`points multipliers on ${TEST_DB}`, () => {
   let receipt = 0;
 
   beforeAll(async () => {
-    db = await freshDatabase();
-    app = await startTestApp(db.config);
-    clock = app.huika.app.get(Clock);
-    cashier = await staffToken(app, 'cashier');
-    admin = await staffToken(app, 'admin');
-    storeId = await storeIdOf(app.huika.dataSource, 'S001');
+    ({ db, app, clock, cashier, admin, storeId } = await startTillApp());
   });
 
-  afterAll(async () => {
-    await clock.reset();
-    await app.close();
-    await db.drop();
-  });
+  afterAll(() => stopTillApp({ db, app, clock }));
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 

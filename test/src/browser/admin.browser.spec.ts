@@ -2,10 +2,11 @@
 // /admin/, reads the overview, opens a store and hires a cashier through the forms, and finds both in the audit log;
 // a store manager gets the reduced menu; a cashier is refused. Every page is photographed.
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../harness/client';
 import { TEST_DB } from '../harness/database';
-import { launchChromium, screenshot, watchConsole } from '../harness/browser';
+import { launchChromium, screenshot } from '../harness/browser';
+import { consoleMenu, desktopPage, submitConsoleLogin } from '../harness/console-ui';
 import { joinMemberViaApi, staffToken } from '../harness/members';
 import { type RunningServer, startServer } from '../harness/server';
 
@@ -31,24 +32,10 @@ describe(`the headquarters console (${TEST_DB})`, () => {
     await server?.database.drop();
   });
 
-  async function desktop(width = 1440): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({
-      viewport: { width, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    const page = await context.newPage();
-    return { context, page, errors: watchConsole(page) };
-  }
-
-  async function signIn(page: Page, username: string, password: string): Promise<void> {
-    await page.goto(`${server.baseUrl}/admin/`, { waitUntil: 'networkidle' });
-    await page.getByPlaceholder('用户名').fill(username);
-    await page.getByPlaceholder('密码').fill(password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-  }
-
-  const menu = (page: Page) => page.locator('.ant-pro-sider-menu, .ant-menu').first();
+  const desktop = (width = 1440) => desktopPage(browser, width);
+  const signIn = (page: Page, username: string, password: string) =>
+    submitConsoleLogin(page, server.baseUrl, username, password);
+  const menu = consoleMenu;
 
   /** Opens a page from the menu, unfolding its group first when the group is folded. */
   async function openFromMenu(page: Page, item: string, group?: string): Promise<void> {

@@ -3,10 +3,11 @@
 // the 18th then earns 2 points per yuan with the member-day discount, and the audit log shows the change. It
 // finds a member by phone, takes 50 points off with a reason on the member's page, and the page shows the new
 // balance. A store manager sees only the members who joined at their store.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../harness/client';
 import { TEST_DB } from '../harness/database';
-import { launchChromium, screenshot, watchConsole } from '../harness/browser';
+import { launchChromium, screenshot } from '../harness/browser';
+import { consoleMenu, desktopPage, submitConsoleLogin } from '../harness/console-ui';
 import { joinMemberViaApi, staffToken, uniquePhone, type ApiMember } from '../harness/members';
 import { type RunningServer, startServer } from '../harness/server';
 
@@ -60,25 +61,13 @@ describe(`running the program from the console (${TEST_DB})`, () => {
     await server?.database.drop();
   });
 
-  async function desktop(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    const page = await context.newPage();
-    return { context, page, errors: watchConsole(page) };
-  }
+  const desktop = () => desktopPage(browser);
+  const menu = consoleMenu;
 
   async function signIn(page: Page, username: string, password: string): Promise<void> {
-    await page.goto(`${server.baseUrl}/admin/`, { waitUntil: 'networkidle' });
-    await page.getByPlaceholder('用户名').fill(username);
-    await page.getByPlaceholder('密码').fill(password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await submitConsoleLogin(page, server.baseUrl, username, password);
     await page.getByTestId('current-staff').waitFor();
   }
-
-  const menu = (page: Page) => page.locator('.ant-pro-sider-menu, .ant-menu').first();
 
   /** The member shows the card's code, the cashier scans it and posts ¥100 of shirts at S001. */
   async function purchase(member: ApiMember, receiptNo: string) {
